@@ -1,0 +1,9 @@
+/* Subcommands of the `irfa` binary. Each takes argc/argv with argv[0] = the subcommand name and
+ * returns the process exit status. Add a line here and one in the table of cli/main.c. */
+#ifndef IRFA_COMMANDS_H
+#define IRFA_COMMANDS_H
+
+int cmd_devices(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+/* CPU backend implementations of compute/ops.h (same contracts; shapes already checked by compute/ops/). */
+#ifndef IRFA_CPU_OPS_H
+#define IRFA_CPU_OPS_H
+
+#include "compute/ops.h"
+
+void cpu_linear_forward(const tensor *x, const tensor *w, const tensor *b, tensor *y);
+void cpu_linear_backward(const tensor *x, const tensor *w, const tensor *dy,
+                         tensor *dx, tensor *dw, tensor *db);
+void cpu_conv2d_forward(const tensor *x, const tensor *w, const tensor *b, tensor *y,
+                        const conv2d_params *p);
+void cpu_conv2d_backward(const tensor *x, const tensor *w, const tensor *dy,
+                         tensor *dx, tensor *dw, tensor *db, const conv2d_params *p);
+void cpu_conv_transpose2d_forward(const tensor *x, const tensor *w, const tensor *b, tensor *y,
+                                  const conv2d_params *p);
+void cpu_conv_transpose2d_backward(const tensor *x, const tensor *w, const tensor *dy,
+                                   tensor *dx, tensor *dw, tensor *db, const conv2d_params *p);
+void cpu_batchnorm_forward(const tensor *x, const tensor *gamma, const tensor *beta,
+                           tensor *running_mean, tensor *running_var,
+                           tensor *save_mean, tensor *save_invstd, tensor *y,
+                           const batchnorm_params *p);
+void cpu_batchnorm_backward(const tensor *x, const tensor *gamma, const tensor *save_mean,
+                            const tensor *save_invstd, const tensor *dy,
+                            tensor *dx, tensor *dgamma, tensor *dbeta, const batchnorm_params *p);
+void cpu_relu_forward(const tensor *x, tensor *y);
+void cpu_relu_backward(const tensor *x, const tensor *dy, tensor *dx);
+void cpu_leaky_relu_forward(const tensor *x, tensor *y, float slope);
+void cpu_leaky_relu_backward(const tensor *x, const tensor *dy, tensor *dx, float slope);
+void cpu_sigmoid_forward(const tensor *x, tensor *y);
+void cpu_sigmoid_backward(const tensor *y, const tensor *dy, tensor *dx);
+void cpu_softmax_forward(const tensor *x, tensor *y, int axis);
+void cpu_softmax_backward(const tensor *y, const tensor *dy, tensor *dx, int axis);
+void cpu_add_forward(const tensor *a, const tensor *b, tensor *y);
+void cpu_add_backward(const tensor *dy, tensor *da, tensor *db);
+void cpu_mul_forward(const tensor *a, const tensor *b, tensor *y);
+void cpu_mul_backward(const tensor *a, const tensor *b, const tensor *dy, tensor *da, tensor *db);
+void cpu_scale_forward(const tensor *x, tensor *y, float alpha, float beta);
+void cpu_scale_backward(const tensor *dy, tensor *dx, float alpha);
+void cpu_sum_forward(const tensor *x, tensor *y, int axis);
+void cpu_sum_backward(const tensor *dy, tensor *dx, int axis);
+void cpu_mean_forward(const tensor *x, tensor *out);
+void cpu_mean_backward(const tensor *dloss, tensor *dx);
+void cpu_concat_forward(const tensor *const *xs, int n, tensor *y, int axis);
+void cpu_concat_backward(const tensor *dy, tensor *const *dxs, int n, int axis);
+void cpu_slice_forward(const tensor *x, tensor *y, int axis, int start);
+void cpu_slice_backward(const tensor *dy, tensor *dx, int axis, int start);
+void cpu_resize_bilinear_forward(const tensor *x, tensor *y);
+void cpu_resize_bilinear_backward(const tensor *dy, tensor *dx);
+void cpu_maxpool2x2_forward(const tensor *x, tensor *y);
+void cpu_maxpool2x2_backward(const tensor *x, const tensor *dy, tensor *dx);
+void cpu_l1_loss_forward(const tensor *pred, const tensor *target, tensor *out);
+void cpu_l1_loss_backward(const tensor *pred, const tensor *target, const tensor *dloss, tensor *dpred);
+void cpu_bce_logits_forward(const tensor *logits, const tensor *target, tensor *out);
+void cpu_bce_logits_backward(const tensor *logits, const tensor *target, const tensor *dloss,
+                             tensor *dlogits);
+void cpu_adam_step(tensor *param, const tensor *grad, tensor *m, tensor *v, const tensor *hyper);
+
+#endif
