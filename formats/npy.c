@@ -120,7 +120,8 @@ static void byteswap(uint8_t *p, size_t n, size_t w)
 /* Fortran order -> C order by index permutation. */
 static void *fortran_to_c(const uint8_t *src, const npy_array *a, size_t w)
 {
-    uint8_t *dst = malloc(a->numel * w ? a->numel * w : 1);
+    size_t bytes = a->numel * w;
+    uint8_t *dst = malloc(bytes ? bytes : 1);
     if (!dst) return NULL;
     size_t idx[NPY_MAX_DIMS] = {0};
     for (size_t c = 0; c < a->numel; c++) {

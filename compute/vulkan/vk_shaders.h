@@ -1,4 +1,4 @@
-/* SPIR-V modules embedded at build time (generated from shaders/*.comp by cmake/embed_spirv.cmake). */
+/* SPIR-V modules embedded at build time (generated from the shaders folder by cmake/embed_spirv.cmake). */
 #ifndef IRFA_VK_SHADERS_H
 #define IRFA_VK_SHADERS_H
 #include <stddef.h>
