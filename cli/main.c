@@ -12,7 +12,14 @@ typedef struct command {
 
 static const command commands[] = {
     {"devices", cmd_devices, "list compute devices and mark the one that would be used"},
-    {"bench", cmd_bench, "benchmark ops (`bench ops`) on a device"},
+    {"serve", cmd_serve, "run the service: REST API, job queue, worker processes, web UI"},
+    {"worker", cmd_worker, "run jobs from the queue of a data directory (started by serve)"},
+    {"healthcheck", cmd_healthcheck, "exit 0 when the local `irfa serve` answers /healthz"},
+    {"bench", cmd_bench, "benchmark ops (`bench ops`) or the IRFA model (`bench`) on a device"},
+    {"train", cmd_train, "train an IRFA model on a session"},
+    {"reconstruct", cmd_reconstruct, "reconstruct images and IRF maps from a checkpoint"},
+    {"simulate", cmd_simulate, "make a virtual macaque session with known ground truth"},
+    {"import", cmd_import, "import a recording (npy, tvsd, nwb) as a session"},
 };
 
 static void usage(FILE *f)

@@ -69,9 +69,38 @@ tensor *tensor_new_like(const tensor *t)
 void tensor_free(tensor *t)
 {
     if (!t) return;
-    if (t->data) free(t->data);
-    if (t->vk) vk_alloc_free(t->ctx->vk, t->vk);
+    if (!(t->flags & TENSOR_VIEW)) {
+        if (t->data) free(t->data);
+        if (t->vk) vk_alloc_free(t->ctx->vk, t->vk);
+    }
     free(t);
+}
+
+tensor *tensor_view(const tensor *base, int ndim, const int *shape)
+{
+    TENSOR_CHECK(ndim >= 0 && ndim <= TENSOR_MAX_DIMS, "ndim %d", ndim);
+    tensor *t = calloc(1, sizeof *t);
+    TENSOR_CHECK(t != NULL, "out of memory");
+    *t = *base;
+    t->flags |= TENSOR_VIEW;
+    t->ndim = ndim;
+    size_t n = 1;
+    for (int i = 0; i < ndim; i++) { t->shape[i] = shape[i]; n *= (size_t)shape[i]; }
+    char b[64];
+    TENSOR_CHECK(n == base->numel, "view of %s (%zu elements) with %zu elements", tensor_shape_str(base, b, sizeof b),
+                 base->numel, n);
+    return t;
+}
+
+tensor *tensor_viewv(const tensor *base, int ndim, ...)
+{
+    int shape[TENSOR_MAX_DIMS];
+    va_list ap;
+    TENSOR_CHECK(ndim >= 0 && ndim <= TENSOR_MAX_DIMS, "ndim %d", ndim);
+    va_start(ap, ndim);
+    for (int i = 0; i < ndim; i++) shape[i] = va_arg(ap, int);
+    va_end(ap);
+    return tensor_view(base, ndim, shape);
 }
 
 void tensor_write(tensor *t, const float *src)
@@ -101,6 +130,17 @@ void tensor_copy(tensor *dst, const tensor *src)
     TENSOR_CHECK(dst->ctx == src->ctx, "copy across contexts");
     if (dst->ctx->backend == COMPUTE_CPU) memcpy(dst->data, src->data, src->numel * sizeof(float));
     else vk_tensor_copy(dst->ctx, dst, src);
+}
+
+void tensor_copy_range(tensor *dst, size_t dst_offset, const tensor *src, size_t src_offset, size_t count)
+{
+    TENSOR_CHECK(dst->ctx == src->ctx, "copy across contexts");
+    TENSOR_CHECK(dst_offset + count <= dst->numel && src_offset + count <= src->numel,
+                 "range copy of %zu floats outside the tensors (%zu+%zu into %zu, from %zu+%zu)", count, dst_offset,
+                 count, dst->numel, src_offset, src->numel);
+    if (count == 0) return;
+    if (dst->ctx->backend == COMPUTE_CPU) memmove(dst->data + dst_offset, src->data + src_offset, count * sizeof(float));
+    else vk_tensor_copy_range(dst->ctx, dst, dst_offset, src, src_offset, count);
 }
 
 int tensor_dim(const tensor *t, int i)

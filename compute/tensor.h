@@ -10,6 +10,7 @@
 
 enum {
     TENSOR_HOST_VISIBLE = 1u << 0,  /* Vulkan: mappable memory, so the host may write it between graph replays */
+    TENSOR_VIEW = 1u << 1,          /* shares another tensor's storage; freeing it leaves the storage alone */
 };
 
 typedef struct vk_alloc vk_alloc;
@@ -31,6 +32,9 @@ tensor *tensor_newv(compute_ctx *ctx, int ndim, ...);
 /* A tensor of the same shape on the same context. */
 tensor *tensor_new_like(const tensor *t);
 void tensor_free(tensor *t);
+/* A tensor with another shape (same numel) over base's storage. Free the view before the base. */
+tensor *tensor_view(const tensor *base, int ndim, const int *shape);
+tensor *tensor_viewv(const tensor *base, int ndim, ...);
 
 /* Host <-> device copies of the whole tensor (numel floats). tensor_read waits for pending work. */
 void tensor_write(tensor *t, const float *src);
@@ -39,6 +43,8 @@ void tensor_read(const tensor *t, float *dst);
 void tensor_fill(tensor *t, float value);
 /* Device-side copy of src into dst (same numel). */
 void tensor_copy(tensor *dst, const tensor *src);
+/* Device-side copy of count floats from src[src_offset..] to dst[dst_offset..]. */
+void tensor_copy_range(tensor *dst, size_t dst_offset, const tensor *src, size_t src_offset, size_t count);
 
 /* Size of dimension i; negative i counts from the end. */
 int tensor_dim(const tensor *t, int i);

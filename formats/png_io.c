@@ -89,6 +89,24 @@ int png_write_rgb(const char *path, const unsigned char *rgb, int width, int hei
     return rc;
 }
 
+int png_encode_rgb(const unsigned char *rgb, int width, int height, unsigned char **out, size_t *len)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    img.width = (png_uint_32)width;
+    img.height = (png_uint_32)height;
+    img.format = PNG_FORMAT_RGB;
+    png_alloc_size_t size = 0;
+    if (width <= 0 || height <= 0 || !png_image_write_get_memory_size(img, size, 0, rgb, 0, NULL)) return -1;
+    unsigned char *mem = malloc(size);
+    if (!mem) return -1;
+    if (!png_image_write_to_memory(&img, mem, &size, 0, rgb, 0, NULL)) { free(mem); return -1; }
+    *out = mem;
+    *len = size;
+    return 0;
+}
+
 void rgb_image_free(rgb_image *img)
 {
     free(img->pixels);

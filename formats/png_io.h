@@ -15,6 +15,8 @@ int png_read_rgb(const char *path, rgb_image *out, char *err, size_t errlen);
 /* Temporary file, fsync, rename (formats/atomic_file.h). */
 int png_write_rgb(const char *path, const unsigned char *rgb, int width, int height,
                   char *err, size_t errlen);
+/* Encodes to memory (caller frees *out); for writers that sync a whole folder at once. */
+int png_encode_rgb(const unsigned char *rgb, int width, int height, unsigned char **out, size_t *len);
 void rgb_image_free(rgb_image *img);
 
 #endif

@@ -50,11 +50,11 @@ uint gemm_ty() { return gl_LocalInvocationIndex / WN; }
 uint gemm_row(uint i) { return gemm_ty() * TM + i; }
 uint gemm_col(uint j) { return gemm_tx() * TN + j; }
 
-uint stage_a_linear(uint e) { return gl_LocalInvocationIndex + e * NT; }
-uint stage_a_m(uint e) { return A_K_FAST ? stage_a_linear(e) / BK : stage_a_linear(e) % BM; }
-uint stage_a_k(uint e) { return A_K_FAST ? stage_a_linear(e) % BK : stage_a_linear(e) / BM; }
-uint stage_b_n(uint e) { return B_K_FAST ? stage_a_linear(e) / BK : stage_a_linear(e) % BN; }
-uint stage_b_k(uint e) { return B_K_FAST ? stage_a_linear(e) % BK : stage_a_linear(e) / BN; }
+uint stage_linear(uint e) { return gl_LocalInvocationIndex + e * NT; }
+uint stage_a_m(uint e) { return A_K_FAST ? stage_linear(e) / BK : stage_linear(e) % BM; }
+uint stage_a_k(uint e) { return A_K_FAST ? stage_linear(e) % BK : stage_linear(e) / BM; }
+uint stage_b_n(uint e) { return B_K_FAST ? stage_linear(e) / BK : stage_linear(e) % BN; }
+uint stage_b_k(uint e) { return B_K_FAST ? stage_linear(e) % BK : stage_linear(e) / BN; }
 
 void gemm_load_stage(uint k0);
 

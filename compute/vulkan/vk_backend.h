@@ -33,6 +33,8 @@ void vk_tensor_write(compute_ctx *ctx, tensor *t, const float *src);
 void vk_tensor_read(compute_ctx *ctx, const tensor *t, float *dst);
 void vk_tensor_fill(compute_ctx *ctx, tensor *t, float value);
 void vk_tensor_copy(compute_ctx *ctx, tensor *dst, const tensor *src);
+void vk_tensor_copy_range(compute_ctx *ctx, tensor *dst, size_t dst_offset, const tensor *src, size_t src_offset,
+                          size_t count);
 
 void vk_sync(vk_context *vk);
 compute_graph *vk_capture_begin(compute_ctx *ctx);

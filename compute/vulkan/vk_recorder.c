@@ -241,11 +241,21 @@ void vk_tensor_fill(compute_ctx *ctx, tensor *t, float value)
     vkCmdFillBuffer(vk->active->cmd, w->arena->buffer, w->offset, t->numel * sizeof(float), bits);
 }
 
-void vk_tensor_copy(compute_ctx *ctx, tensor *dst, const tensor *src)
+void vk_tensor_copy_range(compute_ctx *ctx, tensor *dst, size_t dst_offset, const tensor *src, size_t src_offset,
+                          size_t count)
 {
     vk_context *vk = ctx->vk;
     vk_alloc *r = src->vk, *w = dst->vk;
     vk_track_access(vk, &r, 1, &w, 1);
-    VkBufferCopy region = {.srcOffset = r->offset, .dstOffset = w->offset, .size = src->numel * sizeof(float)};
+    VkBufferCopy region = {
+        .srcOffset = r->offset + src_offset * sizeof(float),
+        .dstOffset = w->offset + dst_offset * sizeof(float),
+        .size = count * sizeof(float),
+    };
     vkCmdCopyBuffer(vk->active->cmd, r->arena->buffer, w->arena->buffer, 1, &region);
+}
+
+void vk_tensor_copy(compute_ctx *ctx, tensor *dst, const tensor *src)
+{
+    vk_tensor_copy_range(ctx, dst, 0, src, 0, src->numel);
 }

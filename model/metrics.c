@@ -1,0 +1,353 @@
+/* Reconstruction quality metrics: pixel Pearson r, SSIM, 2-way identification, colourfulness.
+ * Conventions (and the reference they are tested against) are in docs/metrics.md. */
+#include "model/metrics.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SSIM_C1 (METRICS_SSIM_K1 * METRICS_SSIM_K1) /* data range 1 */
+#define SSIM_C2 (METRICS_SSIM_K2 * METRICS_SSIM_K2)
+#define WIN METRICS_SSIM_WINDOW
+
+/* Below this many images the identification matrices are not worth a thread team. */
+#define METRICS_PARALLEL_MIN_N 8
+
+/* ---- Pearson r ---------------------------------------------------------------------------- */
+
+/* Writes v - mean(v), scaled to unit norm (all zeros for a constant v), in double. */
+static void centred_unit(const float *v, size_t n, double *out)
+{
+    double mean = 0, ss = 0;
+    for (size_t i = 0; i < n; i++) mean += v[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = v[i] - mean;
+        ss += out[i] * out[i];
+    }
+    double inv = ss > 0 ? 1.0 / sqrt(ss) : 0.0;
+    for (size_t i = 0; i < n; i++) out[i] *= inv;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+double metrics_pixel_pearson(const float *a, const float *b, size_t n)
+{
+    if (n == 0) return 0;
+    double *ua = malloc(n * sizeof *ua), *ub = malloc(n * sizeof *ub);
+    double r = NAN;
+    if (ua && ub) {
+        centred_unit(a, n, ua);
+        centred_unit(b, n, ub);
+        r = dot(ua, ub, n);
+    }
+    free(ua);
+    free(ub);
+    return r;
+}
+
+int metrics_pearson_matrix(const float *recon, const float *stim, int n, int S, double *sim)
+{
+    size_t len = (size_t)3 * S * S;
+    double *ur = malloc((size_t)n * len * sizeof *ur), *us = malloc((size_t)n * len * sizeof *us);
+    if (!ur || !us) { free(ur); free(us); return -1; }
+    for (int i = 0; i < n; i++) {
+        centred_unit(recon + (size_t)i * len, len, ur + (size_t)i * len);
+        centred_unit(stim + (size_t)i * len, len, us + (size_t)i * len);
+    }
+#pragma omp parallel for schedule(static) if (n >= METRICS_PARALLEL_MIN_N)
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) sim[(size_t)i * n + j] = dot(ur + (size_t)i * len, us + (size_t)j * len, len);
+    free(ur);
+    free(us);
+    return 0;
+}
+
+/* ---- SSIM --------------------------------------------------------------------------------- */
+
+static void gaussian_taps(double g[WIN])
+{
+    double sum = 0;
+    for (int k = 0; k < WIN; k++) {
+        double d = k - (WIN - 1) / 2;
+        g[k] = exp(-d * d / (2 * METRICS_SSIM_SIGMA * METRICS_SSIM_SIGMA));
+        sum += g[k];
+    }
+    for (int k = 0; k < WIN; k++) g[k] /= sum;
+}
+
+/* Separable Gaussian filter, valid positions only: S x S -> V x V with V = S - WIN + 1.
+ * tmp holds S x V. Loops run over x innermost so they vectorise. */
+static void filter_valid(const double *src, int S, const double g[WIN], double *tmp, double *dst)
+{
+    int V = S - WIN + 1;
+    for (int y = 0; y < S; y++) {
+        const double *row = src + (size_t)y * S;
+        double *t = tmp + (size_t)y * V;
+        for (int x = 0; x < V; x++) t[x] = 0;
+        for (int k = 0; k < WIN; k++) {
+            double w = g[k];
+#pragma omp simd
+            for (int x = 0; x < V; x++) t[x] += w * row[x + k];
+        }
+    }
+    for (int y = 0; y < V; y++) {
+        double *d = dst + (size_t)y * V;
+        for (int x = 0; x < V; x++) d[x] = 0;
+        for (int k = 0; k < WIN; k++) {
+            double w = g[k];
+            const double *t = tmp + (size_t)(y + k) * V;
+#pragma omp simd
+            for (int x = 0; x < V; x++) d[x] += w * t[x];
+        }
+    }
+}
+
+/* What SSIM needs of one image, per channel: the image minus its channel mean (covariances are
+ * shift-invariant; centring keeps the E[xy] - mu_x mu_y cancellation small), the local means and
+ * the local variances (both V x V). */
+typedef struct ssim_stats {
+    int S, V;
+    double mean[3];
+    double *centred; /* 3 x S x S */
+    double *mu;      /* 3 x V x V, local mean of the original values */
+    double *var;     /* 3 x V x V */
+} ssim_stats;
+
+static void ssim_stats_free(ssim_stats *st)
+{
+    free(st->centred);
+    free(st->mu);
+    free(st->var);
+    memset(st, 0, sizeof *st);
+}
+
+static size_t ssim_scratch_len(int S) { return (size_t)S * S + 2u * (size_t)S * (S - WIN + 1); }
+
+/* scratch: ssim_scratch_len(S) doubles. */
+static int ssim_stats_init(ssim_stats *st, const float *img, int S, const double g[WIN], double *scratch)
+{
+    int V = S - WIN + 1;
+    size_t plane = (size_t)S * S, vplane = (size_t)V * V;
+    st->S = S;
+    st->V = V;
+    st->centred = malloc(3 * plane * sizeof(double));
+    st->mu = malloc(3 * vplane * sizeof(double));
+    st->var = malloc(3 * vplane * sizeof(double));
+    if (!st->centred || !st->mu || !st->var) { ssim_stats_free(st); return -1; }
+    double *sq = scratch, *tmp = scratch + plane;
+    for (int c = 0; c < 3; c++) {
+        const float *p = img + c * plane;
+        double *xc = st->centred + c * plane, *mu = st->mu + c * vplane, *var = st->var + c * vplane;
+        double m = 0;
+        for (size_t i = 0; i < plane; i++) m += p[i];
+        m /= (double)plane;
+        st->mean[c] = m;
+        for (size_t i = 0; i < plane; i++) {
+            xc[i] = p[i] - m;
+            sq[i] = xc[i] * xc[i];
+        }
+        filter_valid(xc, S, g, tmp, mu);   /* local mean of the centred image */
+        filter_valid(sq, S, g, tmp, var);  /* local E[(x - m)^2] */
+        for (size_t q = 0; q < vplane; q++) {
+            var[q] -= mu[q] * mu[q];
+            mu[q] += m;
+        }
+    }
+    return 0;
+}
+
+/* Mean SSIM of two prepared images; scratch: ssim_scratch_len(S) doubles. */
+static double ssim_pair(const ssim_stats *a, const ssim_stats *b, const double g[WIN], double *scratch)
+{
+    int S = a->S, V = a->V;
+    size_t plane = (size_t)S * S, vplane = (size_t)V * V;
+    double *prod = scratch, *tmp = scratch + plane, *cov = scratch + plane + (size_t)S * V;
+    double total = 0;
+    for (int c = 0; c < 3; c++) {
+        const double *xa = a->centred + c * plane, *xb = b->centred + c * plane;
+#pragma omp simd
+        for (size_t i = 0; i < plane; i++) prod[i] = xa[i] * xb[i];
+        filter_valid(prod, S, g, tmp, cov);
+        const double *mua = a->mu + c * vplane, *mub = b->mu + c * vplane;
+        const double *va = a->var + c * vplane, *vb = b->var + c * vplane;
+        double ma = a->mean[c], mb = b->mean[c], sum = 0;
+#pragma omp simd reduction(+ : sum)
+        for (size_t q = 0; q < vplane; q++) {
+            double mx = mua[q], my = mub[q];
+            double sxy = cov[q] - (mx - ma) * (my - mb);
+            sum += ((2 * mx * my + SSIM_C1) * (2 * sxy + SSIM_C2)) /
+                   ((mx * mx + my * my + SSIM_C1) * (va[q] + vb[q] + SSIM_C2));
+        }
+        total += sum / (double)vplane;
+    }
+    return total / 3;
+}
+
+double metrics_ssim(const float *a, const float *b, int S)
+{
+    if (S < WIN) return NAN;
+    double g[WIN];
+    gaussian_taps(g);
+    double *scratch = malloc(ssim_scratch_len(S) * sizeof *scratch);
+    ssim_stats sa = {0}, sb = {0};
+    double r = NAN;
+    if (scratch && !ssim_stats_init(&sa, a, S, g, scratch) && !ssim_stats_init(&sb, b, S, g, scratch))
+        r = ssim_pair(&sa, &sb, g, scratch);
+    ssim_stats_free(&sa);
+    ssim_stats_free(&sb);
+    free(scratch);
+    return r;
+}
+
+int metrics_ssim_matrix(const float *recon, const float *stim, int n, int S, double *sim)
+{
+    if (S < WIN) return -1;
+    double g[WIN];
+    gaussian_taps(g);
+    size_t len = (size_t)3 * S * S, slen = ssim_scratch_len(S);
+    int nthreads = n >= METRICS_PARALLEL_MIN_N ? omp_get_max_threads() : 1;
+    ssim_stats *sr = calloc((size_t)n, sizeof *sr), *ss = calloc((size_t)n, sizeof *ss);
+    double *scratch = malloc((size_t)nthreads * slen * sizeof *scratch);
+    int rc = -1;
+    if (!sr || !ss || !scratch) goto done;
+    /* The per-image statistics are shared by every pair: compute them once. */
+    for (int i = 0; i < n; i++)
+        if (ssim_stats_init(&sr[i], recon + (size_t)i * len, S, g, scratch) ||
+            ssim_stats_init(&ss[i], stim + (size_t)i * len, S, g, scratch))
+            goto done;
+#pragma omp parallel num_threads(nthreads)
+    {
+        double *mine = scratch + (size_t)omp_get_thread_num() * slen;
+#pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) sim[(size_t)i * n + j] = ssim_pair(&sr[i], &ss[j], g, mine);
+    }
+    rc = 0;
+done:
+    for (int i = 0; sr && ss && i < n; i++) {
+        ssim_stats_free(&sr[i]);
+        ssim_stats_free(&ss[i]);
+    }
+    free(sr);
+    free(ss);
+    free(scratch);
+    return rc;
+}
+
+/* ---- identification ----------------------------------------------------------------------- */
+
+double metrics_identification(const double *sim, int n, double *per_image)
+{
+    if (n < 2) return NAN;
+    long wins = 0;
+    for (int i = 0; i < n; i++) {
+        const double *row = sim + (size_t)i * n;
+        int w = 0;
+        for (int j = 0; j < n; j++) w += j != i && row[i] > row[j];
+        wins += w;
+        if (per_image) per_image[i] = (double)w / (n - 1);
+    }
+    return (double)wins / ((double)n * (n - 1));
+}
+
+/* ---- colourfulness ------------------------------------------------------------------------ */
+
+double metrics_colourfulness(const float *img, int S)
+{
+    size_t plane = (size_t)S * S;
+    const float *R = img, *G = img + plane, *B = img + 2 * plane;
+    double m_rg = 0, m_yb = 0;
+    for (size_t p = 0; p < plane; p++) {
+        m_rg += 255.0 * ((double)R[p] - G[p]);
+        m_yb += 255.0 * (0.5 * ((double)R[p] + G[p]) - B[p]);
+    }
+    m_rg /= (double)plane;
+    m_yb /= (double)plane;
+    double v_rg = 0, v_yb = 0; /* population variances (numpy std with ddof 0) */
+    for (size_t p = 0; p < plane; p++) {
+        double rg = 255.0 * ((double)R[p] - G[p]) - m_rg;
+        double yb = 255.0 * (0.5 * ((double)R[p] + G[p]) - B[p]) - m_yb;
+        v_rg += rg * rg;
+        v_yb += yb * yb;
+    }
+    v_rg /= (double)plane;
+    v_yb /= (double)plane;
+    return sqrt(v_rg + v_yb) + 0.3 * sqrt(m_rg * m_rg + m_yb * m_yb);
+}
+
+/* ---- summary ------------------------------------------------------------------------------ */
+
+void metrics_summary_free(metrics_summary *m)
+{
+    free(m->pixel_r);
+    free(m->ssim);
+    free(m->ident_ssim_per_image);
+    free(m->ident_pixel_r_per_image);
+    free(m->colour_recon);
+    free(m->colour_stim);
+    memset(m, 0, sizeof *m);
+}
+
+static double mean_of(const double *v, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++) s += v[i];
+    return s / n;
+}
+
+int metrics_compute(const float *recon, const float *stim, int n, int S, metrics_summary *out, char *err,
+                    size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 2) {
+        snprintf(err, errlen, "need at least 2 images for 2-way identification, got %d", n);
+        return -1;
+    }
+    if (S < WIN) {
+        snprintf(err, errlen, "images are %dx%d; SSIM needs at least %dx%d (its Gaussian window)", S, S, WIN, WIN);
+        return -1;
+    }
+    size_t nn = (size_t)n * n, len = (size_t)3 * S * S;
+    double *sim_ssim = malloc(nn * sizeof(double)), *sim_r = malloc(nn * sizeof(double));
+    out->n = n;
+    out->image_size = S;
+    out->pixel_r = malloc((size_t)n * sizeof(double));
+    out->ssim = malloc((size_t)n * sizeof(double));
+    out->ident_ssim_per_image = malloc((size_t)n * sizeof(double));
+    out->ident_pixel_r_per_image = malloc((size_t)n * sizeof(double));
+    out->colour_recon = malloc((size_t)n * sizeof(double));
+    out->colour_stim = malloc((size_t)n * sizeof(double));
+    int ok = sim_ssim && sim_r && out->pixel_r && out->ssim && out->ident_ssim_per_image &&
+             out->ident_pixel_r_per_image && out->colour_recon && out->colour_stim &&
+             !metrics_ssim_matrix(recon, stim, n, S, sim_ssim) && !metrics_pearson_matrix(recon, stim, n, S, sim_r);
+    if (ok) {
+        for (int i = 0; i < n; i++) {
+            out->ssim[i] = sim_ssim[(size_t)i * n + i];
+            out->pixel_r[i] = sim_r[(size_t)i * n + i];
+            out->colour_recon[i] = metrics_colourfulness(recon + (size_t)i * len, S);
+            out->colour_stim[i] = metrics_colourfulness(stim + (size_t)i * len, S);
+        }
+        out->ident_ssim = metrics_identification(sim_ssim, n, out->ident_ssim_per_image);
+        out->ident_pixel_r = metrics_identification(sim_r, n, out->ident_pixel_r_per_image);
+        out->ssim_mean = mean_of(out->ssim, n);
+        out->pixel_r_mean = mean_of(out->pixel_r, n);
+        out->colour_recon_mean = mean_of(out->colour_recon, n);
+        out->colour_stim_mean = mean_of(out->colour_stim, n);
+    }
+    free(sim_ssim);
+    free(sim_r);
+    if (!ok) {
+        metrics_summary_free(out);
+        snprintf(err, errlen, "out of memory computing metrics for %d images of %dx%d", n, S, S);
+        return -1;
+    }
+    return 0;
+}

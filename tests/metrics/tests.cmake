@@ -1,0 +1,17 @@
+# Reconstruction metrics (model/metrics.h) against a numpy reference, and `irfa evaluate` end to end.
+# The reference values and the test session are generated at test time with /usr/bin/python3
+# (numpy; torch when present adds a second SSIM convention check); nothing generated is committed.
+set(IRFA_TORCH_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with torch and numpy, for the golden vectors")
+set(IRFA_METRICS_REF_DIR ${CMAKE_BINARY_DIR}/tests/metrics_reference)
+
+add_executable(metrics_test ${CMAKE_CURRENT_LIST_DIR}/metrics_test.c)
+target_link_libraries(metrics_test PRIVATE irfa_model irfa_formats)
+
+add_test(NAME metrics_reference_generate
+         COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/metrics_reference.py ${IRFA_METRICS_REF_DIR})
+set_tests_properties(metrics_reference_generate PROPERTIES FIXTURES_SETUP metrics_reference TIMEOUT 120)
+add_test(NAME metrics_known COMMAND metrics_test known)
+add_test(NAME metrics_reference COMMAND metrics_test reference ${IRFA_METRICS_REF_DIR})
+set_tests_properties(metrics_reference PROPERTIES FIXTURES_REQUIRED metrics_reference TIMEOUT 60)
+add_test(NAME metrics_speed COMMAND metrics_test speed)
+set_tests_properties(metrics_known metrics_speed PROPERTIES TIMEOUT 60)

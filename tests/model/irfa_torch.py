@@ -1,0 +1,217 @@
+"""A PyTorch model of IRFA whose state_dict names are those of the public IRFA code
+(shared/docs/checkpoint-tensors.txt), used to check that irfa's checkpoints and reconstructions agree
+with PyTorch both ways. Written for these tests from the architecture description in
+shared/docs/science.md; the discriminator returns logits (the public code's sigmoid is a bug)."""
+import argparse
+import json
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from safetensors_py import load_file, save_file
+
+
+class Embedding(nn.Module):
+    def __init__(self, electrodes, c):
+        super().__init__()
+        self.M = nn.ModuleList([nn.Sequential(nn.Linear(n, c // 2), nn.BatchNorm1d(c // 2), nn.ReLU())
+                                for n in electrodes])
+
+    def forward(self, xs):
+        return torch.stack([m(x) for m, x in zip(self.M, xs)], dim=1)[..., None, None]
+
+
+class Positional(nn.Module):
+    def __init__(self, c, i):
+        super().__init__()
+        self.P = nn.ParameterDict({"x": nn.Parameter(torch.randn(1, 1, c // 2, 1, i) * c ** -0.5),
+                                   "y": nn.Parameter(torch.randn(1, 1, c // 2, i, 1) * c ** -0.5)})
+
+    def forward(self, m):
+        i = self.P["x"].shape[4]
+        return torch.cat(((m + self.P["x"]).expand(-1, -1, -1, i, -1),
+                          (m + self.P["y"]).expand(-1, -1, -1, -1, i)), 2)
+
+
+class Scale(nn.Module):
+    def __init__(self, s):
+        super().__init__()
+        self.s = s
+
+    def forward(self, x):
+        return x * self.s
+
+
+class Attention(nn.Module):
+    def __init__(self, h, c, k):
+        super().__init__()
+        self.k = nn.Conv2d(h * c, h * c, 1, groups=h)
+        self.v = nn.Conv2d(h * c, h * c, 1, groups=h)
+        self.s = nn.Sequential(nn.Conv2d(c, c, k, padding="same"), Scale(1.0 / math.sqrt(c * k * k)))
+
+    def forward(self, p):
+        n, h, c, i, _ = p.shape
+        score = self.s(self.k(p.flatten(1, 2)).view(-1, c, i, i)).view(n, h, c, i, i)
+        w = F.softmax(score, 1)
+        return (w * self.v(p.flatten(1, 2)).view(n, h, c, i, i)).sum(1), w
+
+
+class IRF(nn.Module):
+    def __init__(self, electrodes, c, i, k):
+        super().__init__()
+        self.m = Embedding(electrodes, c)
+        self.p = Positional(c, i)
+        self.t = Attention(len(electrodes), c, k)
+
+    def forward(self, xs):
+        return self.t(self.p(self.m(xs)))
+
+
+class Skip(nn.Module):
+    def __init__(self, depth, inner_depth, inner_count, inner):
+        super().__init__()
+        self.block = nn.Sequential(
+            nn.Conv2d(depth, inner_depth, 4, 2, 1, bias=False), nn.BatchNorm2d(inner_depth), nn.LeakyReLU(0.2),
+            inner, nn.ConvTranspose2d(inner_count, depth, 4, 2, 1, bias=False), nn.BatchNorm2d(depth))
+
+    def forward(self, x):
+        return F.relu(torch.cat([x, self.block(x)], 1))
+
+
+class UNet(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        inner = Skip(512, 512, 512, nn.Identity())
+        inner = Skip(256, 512, 1024, inner)
+        inner = Skip(128, 256, 512, inner)
+        inner = Skip(64, 128, 256, inner)
+        self.layers = nn.Sequential(nn.Conv2d(c, 64, 4, 2, 1), nn.LeakyReLU(0.2), inner,
+                                    nn.ConvTranspose2d(128, 3, 4, 2, 1), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+class PatchGAN(nn.Module):
+    def __init__(self, cin):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Conv2d(cin, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+            nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+            nn.Conv2d(256, 512, 4, 1, 1, bias=False), nn.BatchNorm2d(512), nn.LeakyReLU(0.2),
+            nn.Conv2d(512, 1, 3, 2, 1))
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+class Model:
+    def __init__(self, electrodes, c, i, k):
+        self.electrodes = list(electrodes)
+        self.irfa = IRF(electrodes, c, i, k)
+        self.generator = UNet(c)
+        self.discriminator = PatchGAN(c + 3)
+
+    def state_dict(self):
+        out = {}
+        for prefix, mod in (("irfa.", self.irfa), ("generator.", self.generator), ("discriminator.", self.discriminator)):
+            for k, v in mod.state_dict().items():
+                out[prefix + k] = v
+        return out
+
+    def load_state_dict(self, sd):
+        for prefix, mod in (("irfa.", self.irfa), ("generator.", self.generator), ("discriminator.", self.discriminator)):
+            part = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
+            mod.load_state_dict(part, strict=True)
+
+    def eval(self):
+        for mod in (self.irfa, self.generator, self.discriminator):
+            mod.eval()
+
+    @torch.no_grad()
+    def reconstruct(self, responses):
+        self.eval()
+        x = torch.from_numpy(responses)
+        xs, col = [], 0
+        for n in self.electrodes:
+            xs.append(x[:, col:col + n])
+            col += n
+        t, w = self.irfa(xs)
+        return self.generator(t).numpy(), w.numpy()
+
+
+def config_from_state(sd):
+    electrodes, j = [], 0
+    while f"irfa.m.M.{j}.0.weight" in sd:
+        electrodes.append(sd[f"irfa.m.M.{j}.0.weight"].shape[1])
+        j += 1
+    c = 2 * sd["irfa.m.M.0.0.weight"].shape[0]
+    return electrodes, c, sd["irfa.p.P.x"].shape[4], sd["irfa.t.s.0.weight"].shape[2]
+
+
+def randomise_running_stats(model, gen):
+    """Non-trivial BatchNorm running statistics, so eval mode is really tested."""
+    for mod in (model.irfa, model.generator, model.discriminator):
+        for m in mod.modules():
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=gen) * 0.1)
+                m.running_var.copy_(torch.rand(m.running_var.shape, generator=gen) * 0.5 + 0.75)
+                m.weight.data.copy_(1 + 0.1 * torch.randn(m.weight.shape, generator=gen))
+                m.bias.data.copy_(0.1 * torch.randn(m.bias.shape, generator=gen))
+                m.num_batches_tracked.fill_(7)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    mk = sub.add_parser("make", help="a random model: checkpoint, responses and its reconstructions")
+    mk.add_argument("--electrodes", default="5,7,1,4")
+    mk.add_argument("--features", type=int, default=8)
+    mk.add_argument("--grid", type=int, default=32)
+    mk.add_argument("--kernel", type=int, default=4)
+    mk.add_argument("--n", type=int, default=5)
+    mk.add_argument("--seed", type=int, default=0)
+    mk.add_argument("--checkpoint", required=True)
+    mk.add_argument("--responses", required=True)
+    mk.add_argument("--expected", required=True)
+    mk.add_argument("--expected-spatial")
+    rc = sub.add_parser("reconstruct", help="load a checkpoint (strict) and reconstruct")
+    rc.add_argument("--checkpoint", required=True)
+    rc.add_argument("--responses", required=True)
+    rc.add_argument("--out", required=True)
+    rc.add_argument("--out-spatial")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    if a.cmd == "make":
+        torch.manual_seed(a.seed)
+        gen = torch.Generator().manual_seed(a.seed + 1)
+        electrodes = [int(v) for v in a.electrodes.split(",")]
+        model = Model(electrodes, a.features, a.grid, a.kernel)
+        randomise_running_stats(model, gen)
+        save_file(model.state_dict(), a.checkpoint)   # no metadata, like safetensors.torch.save_file
+        responses = torch.randn(a.n, sum(electrodes), generator=gen).numpy().astype(np.float32)
+        np.save(a.responses, responses)
+        rec, w = model.reconstruct(responses)
+        np.save(a.expected, rec.astype(np.float32))
+        if a.expected_spatial:
+            np.save(a.expected_spatial, w.mean(axis=2).astype(np.float32))
+    else:
+        sd, meta = load_file(a.checkpoint)
+        electrodes, c, i, k = config_from_state(sd)
+        model = Model(electrodes, c, i, k)
+        model.load_state_dict(sd)
+        responses = np.load(a.responses).astype(np.float32)
+        rec, w = model.reconstruct(responses)
+        np.save(a.out, rec.astype(np.float32))
+        if a.out_spatial:
+            np.save(a.out_spatial, w.mean(axis=2).astype(np.float32))
+        if meta:
+            print(json.dumps({"metadata_keys": sorted(meta)}))
+
+
+if __name__ == "__main__":
+    main()

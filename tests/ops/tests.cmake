@@ -1,0 +1,32 @@
+# Op test suite (compute/ops.h): PyTorch golden vectors, finite differences, CPU vs Vulkan, capture.
+# The golden vectors are generated at test time by the ops_golden fixture (torch is needed then,
+# not at build time) into the build tree; nothing generated is committed.
+set(IRFA_TORCH_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with torch and numpy, for the golden vectors")
+set(IRFA_OPS_GOLDEN_DIR ${CMAKE_BINARY_DIR}/tests/golden)
+
+add_test(NAME ops_golden_generate
+         COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_SOURCE_DIR}/tests/golden/make_golden.py ${IRFA_OPS_GOLDEN_DIR})
+set_tests_properties(ops_golden_generate PROPERTIES FIXTURES_SETUP ops_golden TIMEOUT 120)
+
+file(GLOB IRFA_OPS_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.c)
+add_executable(ops_test ${IRFA_OPS_TEST_SOURCES})
+target_link_libraries(ops_test PRIVATE irfa_compute irfa_formats)
+
+# The harness must be able to fail: wrong values, shapes, NaN and a wrong backward are caught.
+add_test(NAME ops_harness_selftest COMMAND ops_test selftest cpu ${IRFA_OPS_GOLDEN_DIR})
+set_tests_properties(ops_harness_selftest PROPERTIES TIMEOUT 60)
+
+set(IRFA_OPS_FAMILIES linear conv2d conv_transpose2d batchnorm activation softmax elementwise reduce
+    shape resize pool loss adam capture init)
+foreach(family ${IRFA_OPS_FAMILIES})
+  foreach(backend cpu vulkan)
+    add_test(NAME ops_${family}_${backend} COMMAND ops_test ${family} ${backend} ${IRFA_OPS_GOLDEN_DIR})
+    set_tests_properties(ops_${family}_${backend} PROPERTIES FIXTURES_REQUIRED ops_golden TIMEOUT 300)
+    if(backend STREQUAL "vulkan")
+      # Khronos validation with synchronization validation; the test asserts zero messages.
+      set_tests_properties(ops_${family}_${backend} PROPERTIES ENVIRONMENT IRFA_VK_VALIDATION=1)
+    endif()
+  endforeach()
+endforeach()
+add_test(NAME ops_contracts_cpu COMMAND ops_test contracts cpu ${IRFA_OPS_GOLDEN_DIR})
+set_tests_properties(ops_contracts_cpu PROPERTIES TIMEOUT 60)
