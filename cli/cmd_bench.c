@@ -9,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "compute/ops.h"
+#include "model/irfa_model.h"
+#include <sys/resource.h>
 
 static double now_s(void)
 {
@@ -233,6 +235,76 @@ static int bench_ops(const char *device, bool json, double min_s, int batch)
     return 0;
 }
 
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* Training and inference throughput of the IRFA model at the reference configuration
+ * (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch 8, no VGG), after warm-up. */
+static int bench_model(const char *device, bool json, double min_s, int batch)
+{
+    char err[512];
+    compute_ctx *ctx = compute_open(device, err, sizeof err);
+    if (!ctx) { fprintf(stderr, "irfa bench: %s\n", err); return 1; }
+    irfa_config cfg;
+    irfa_config_default(&cfg);
+    cfg.heads = 15;
+    for (int j = 0; j < cfg.heads; j++) cfg.electrodes[j] = 64;
+    cfg.batch = batch;
+    cfg.d_every = 0;   /* generator steps; the discriminator's step runs once per 100 batches */
+    int e = irfa_config_inputs(&cfg);
+    size_t img = (size_t)3 * cfg.grid * cfg.grid;
+    float *x = malloc(sizeof(float) * (size_t)batch * e), *y = malloc(sizeof(float) * (size_t)batch * img);
+    irfa_rng rng;
+    rng_seed(&rng, 7);
+    for (size_t i = 0; i < (size_t)batch * e; i++) x[i] = rng_normal(&rng);
+    for (size_t i = 0; i < (size_t)batch * img; i++) y[i] = rng_uniform(&rng);
+
+    irfa_model *m = irfa_model_new(ctx, &cfg, true);
+    irfa_model_reset(m);
+    irfa_model_set_batch(m, x, y, batch);
+    for (int w = 0; w < 2; w++) irfa_model_train_step(m);
+    int steps = 0;
+    double t0 = now_s(), t;
+    do {
+        irfa_model_train_step(m);
+        steps++;
+        t = now_s() - t0;
+    } while (t < min_s || steps < 3);
+    double train_sps = steps * batch / t, train_peak = peak_rss_mb();
+
+    int runs = 0;
+    for (int w = 0; w < 2; w++) irfa_model_infer(m);
+    compute_sync(ctx);
+    t0 = now_s();
+    do {
+        irfa_model_infer(m);
+        compute_sync(ctx);
+        runs++;
+        t = now_s() - t0;
+    } while (t < min_s || runs < 3);
+    double infer_sps = runs * batch / t;
+    irfa_model_free(m);
+    free(x);
+    free(y);
+    if (json)
+        printf("{\"device\": \"%s\", \"batch\": %d, \"train_samples_per_s\": %.3f, \"infer_samples_per_s\": %.3f, "
+               "\"peak_rss_mb\": %.1f, \"train_steps\": %d, \"infer_batches\": %d}\n",
+               ctx->name, batch, train_sps, infer_sps, train_peak, steps, runs);
+    else
+        printf("device: %s\nIRFA reference configuration (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch %d, no VGG)\n"
+               "  training:  %8.2f samples/s (%d steps)\n  inference: %8.2f samples/s (%d batches)\n"
+               "  peak resident memory during training: %.0f MB\n",
+               ctx->name, batch, train_sps, steps, infer_sps, runs, train_peak);
+    int vmsg = compute_validation_messages(ctx);
+    compute_close(ctx);
+    if (vmsg) { fprintf(stderr, "irfa bench: %d Vulkan validation messages\n", vmsg); return 1; }
+    return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     const char *device = NULL, *what = NULL;
@@ -243,9 +315,11 @@ int cmd_bench(int argc, char **argv)
         const char *v;
         bool missing;
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: irfa bench ops [--device D] [--json] [--min-seconds S] [--batch B]\n"
-                   "Times each op (forward and backward) at the IRFA reference shapes and prints GFLOPS or GB/s,\n"
-                   "next to OpenBLAS SGEMM on this machine's CPU.\n");
+            printf("usage: irfa bench [ops] [--device D] [--json] [--min-seconds S] [--batch B]\n"
+                   "irfa bench: training and inference samples/s and peak memory of the IRFA model at the\n"
+                   "reference configuration (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch 8, no VGG).\n"
+                   "irfa bench ops: times each op (forward and backward) at the IRFA shapes and prints GFLOPS or\n"
+                   "GB/s, next to OpenBLAS SGEMM on this machine's CPU.\n");
             return 0;
         }
         if (opt_value(argc, argv, &i, "--device", &v, &missing)) {
@@ -254,7 +328,7 @@ int cmd_bench(int argc, char **argv)
         } else if (opt_value(argc, argv, &i, "--min-seconds", &v, &missing)) {
             if (missing || !opt_parse_float(v, &min_s) || min_s < 0) { fprintf(stderr, "irfa bench: bad --min-seconds\n"); return 2; }
         } else if (opt_value(argc, argv, &i, "--batch", &v, &missing)) {
-            if (missing || !opt_parse_int(v, 1, 256, &batch)) { fprintf(stderr, "irfa bench: --batch must be 1..256\n"); return 2; }
+            if (missing || !opt_parse_int(v, 2, 256, &batch)) { fprintf(stderr, "irfa bench: --batch must be 2..256\n"); return 2; }
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (argv[i][0] != '-' && !what) {
@@ -265,6 +339,6 @@ int cmd_bench(int argc, char **argv)
         }
     }
     if (what && !strcmp(what, "ops")) return bench_ops(device, json, min_s, (int)batch);
-    fprintf(stderr, "irfa bench: say what to benchmark: `irfa bench ops`\n");
-    return 2;
+    if (what) { fprintf(stderr, "irfa bench: unknown benchmark '%s' (use `irfa bench` or `irfa bench ops`)\n", what); return 2; }
+    return bench_model(device, json, min_s, (int)batch);
 }

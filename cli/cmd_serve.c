@@ -69,8 +69,9 @@ static int queue_demo(const char *data_dir, long epochs)
     int rc = 0;
     if (total == 0) {
         char train_params[160];
-        snprintf(train_params, sizeof train_params, "{\"name\":\"demo model\",\"options\":{\"epochs\":%ld}}", epochs);
-        job_new s = {.kind = "simulate", .params_json = "{\"name\":\"demo\",\"options\":{\"train\":200,\"test\":10}}",
+        snprintf(train_params, sizeof train_params, "{\"name\":\"demo model\",\"options\":{\"epochs\":%ld,\"features\":16}}", epochs);
+        /* Small enough to train on a CPU in a few minutes, big enough to show a loss curve. */
+        job_new s = {.kind = "simulate", .params_json = "{\"name\":\"demo\",\"options\":{\"train\":96,\"test\":8}}",
                      .max_attempts = 3, .idempotency_key = "demo-simulate"};
         job_new t = {.kind = "train", .params_json = train_params, .max_attempts = 3,
                      .idempotency_key = "demo-train"};
@@ -182,12 +183,12 @@ int cmd_serve(int argc, char **argv)
                          .workers_expected = nworkers};
     server *srv = server_start(&cfg, err, sizeof err);
     if (!srv) { fprintf(stderr, "irfa serve: %s\n", err); return 1; }
+    worker_supervisor sup;
+    supervisor_init(&sup, exe, data_abs, (int)o.lease_s * 1000, devices, nworkers);
+    server_set_workers_alive(srv, supervisor_tick(&sup));
     printf("irfa serve: listening on http://%s:%d (data %s, %d worker%s, web %s)\n", o.bind, server_port(srv), data_abs,
            nworkers, nworkers == 1 ? "" : "s", web);
     fflush(stdout);
-
-    worker_supervisor sup;
-    supervisor_init(&sup, exe, data_abs, (int)o.lease_s * 1000, devices, nworkers);
     struct timespec tick = {0, 250 * 1000000L};
     while (!got_signal) {
         server_set_workers_alive(srv, supervisor_tick(&sup));

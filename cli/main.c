@@ -18,6 +18,7 @@ static const command commands[] = {
     {"bench", cmd_bench, "benchmark ops (`bench ops`) or the IRFA model (`bench`) on a device"},
     {"train", cmd_train, "train an IRFA model on a session"},
     {"reconstruct", cmd_reconstruct, "reconstruct images and IRF maps from a checkpoint"},
+    {"evaluate", cmd_evaluate, "score reconstructions against a session's test stimuli (r, SSIM, identification)"},
     {"simulate", cmd_simulate, "make a virtual macaque session with known ground truth"},
     {"import", cmd_import, "import a recording (npy, tvsd, nwb) as a session"},
 };

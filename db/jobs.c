@@ -273,6 +273,14 @@ int jobs_report(sqlite3 *db, const job_fence *f, char *const *metric_lines, int 
         int rc = !compact ? -1
                : cJSON_IsNumber(epoch) ? add_history(db, f, compact, (long)epoch->valuedouble, now, err, errlen)
                : merge_metrics(db, f, line, now, err, errlen);
+        /* An epoch line may carry its test metrics ("test": {...}): the newest become the job's. */
+        const cJSON *test = cJSON_GetObjectItemCaseSensitive(line, "test");
+        if (!rc && cJSON_IsNumber(epoch) && cJSON_IsObject(test)) {
+            cJSON *wrap = cJSON_CreateObject();
+            cJSON_AddItemToObject(wrap, "test", cJSON_Duplicate(test, 1));
+            rc = merge_metrics(db, f, wrap, now, err, errlen);
+            cJSON_Delete(wrap);
+        }
         free(compact);
         cJSON_Delete(line);
         if (rc) { db_rollback(db); return -1; }

@@ -205,6 +205,36 @@ static void shape_str(int ndim, const int64_t *shape, char *buf, size_t len)
         used += (size_t)snprintf(buf + used, len - used, i ? "x%lld" : "%lld", (long long)shape[i]);
 }
 
+static bool known_name(param_set *const *sets, const char *name)
+{
+    for (int q = 0; q < 2; q++)
+        for (int k = 0; k < sets[q]->nentries; k++)
+            if (!strcmp(sets[q]->entries[k].name, name)) return true;
+    return false;
+}
+
+/* The public code's Skip block keeps its inner layer both in `block` (index 3) and as the attribute
+ * `_layer`, so its state_dict also lists every inner tensor under a `._layer.` alias. Such a name is
+ * accepted when it is an alias of a tensor we know. */
+static bool is_layer_alias(param_set *const *sets, const char *name)
+{
+    if (!strstr(name, "._layer.")) return false;
+    char canon[512] = "";
+    const char *p = name;
+    size_t used = 0;
+    while (*p && used + 16 < sizeof canon) {
+        if (!strncmp(p, "._layer.", 8)) {
+            memcpy(canon + used, ".block.3.", 9);
+            used += 9;
+            p += 8;
+        } else {
+            canon[used++] = *p++;
+        }
+    }
+    canon[used] = '\0';
+    return known_name(sets, canon);
+}
+
 int checkpoint_load(irfa_model *m, const char *path, char *err, size_t errlen)
 {
     st_file f;
@@ -235,10 +265,11 @@ int checkpoint_load(irfa_model *m, const char *path, char *err, size_t errlen)
         }
     if (f.ntensors != expected) {
         for (int i = 0; i < f.ntensors; i++) {
-            bool known = false;
-            for (int q = 0; q < 2 && !known; q++)
-                for (int k = 0; k < sets[q]->nentries && !known; k++) known = !strcmp(sets[q]->entries[k].name, f.tensors[i].name);
-            if (!known) { snprintf(err, errlen, "%s: unexpected tensor '%s'", path, f.tensors[i].name); goto done; }
+            const char *name = f.tensors[i].name;
+            if (!known_name(sets, name) && !is_layer_alias(sets, name)) {
+                snprintf(err, errlen, "%s: unexpected tensor '%s'", path, name);
+                goto done;
+            }
         }
     }
     for (int q = 0; q < 2; q++)

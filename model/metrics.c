@@ -72,7 +72,7 @@ int metrics_pearson_matrix(const float *recon, const float *stim, int n, int S, 
 
 /* ---- SSIM --------------------------------------------------------------------------------- */
 
-static void gaussian_taps(double g[WIN])
+static void gaussian_taps(double g[WIN], float gf[WIN])
 {
     double sum = 0;
     for (int k = 0; k < WIN; k++) {
@@ -80,35 +80,47 @@ static void gaussian_taps(double g[WIN])
         g[k] = exp(-d * d / (2 * METRICS_SSIM_SIGMA * METRICS_SSIM_SIGMA));
         sum += g[k];
     }
-    for (int k = 0; k < WIN; k++) g[k] /= sum;
+    for (int k = 0; k < WIN; k++) {
+        g[k] /= sum;
+        gf[k] = (float)g[k];
+    }
 }
 
-/* Separable Gaussian filter, valid positions only: S x S -> V x V with V = S - WIN + 1.
- * tmp holds S x V. Loops run over x innermost so they vectorise. */
-static void filter_valid(const double *src, int S, const double g[WIN], double *tmp, double *dst)
-{
-    int V = S - WIN + 1;
-    for (int y = 0; y < S; y++) {
-        const double *row = src + (size_t)y * S;
-        double *t = tmp + (size_t)y * V;
-        for (int x = 0; x < V; x++) t[x] = 0;
-        for (int k = 0; k < WIN; k++) {
-            double w = g[k];
-#pragma omp simd
-            for (int x = 0; x < V; x++) t[x] += w * row[x + k];
-        }
+/* Separable Gaussian filter, valid positions only: S x S -> V x V with V = S - WIN + 1; tmp holds
+ * S x V. The 11 taps are written out (pairing the symmetric ones) so that the x loops vectorise at
+ * -O2. Defined once for double (per-image statistics) and once for float (the per-pair covariance,
+ * the hot loop). */
+#if WIN != 11
+#error "GAUSS11 below is written for an 11-tap window"
+#endif
+#define GAUSS11(p, s)                                                                              \
+    (g[5] * (p)[5 * (s)] + g[0] * ((p)[0] + (p)[10 * (s)]) + g[1] * ((p)[(s)] + (p)[9 * (s)]) +   \
+     g[2] * ((p)[2 * (s)] + (p)[8 * (s)]) + g[3] * ((p)[3 * (s)] + (p)[7 * (s)]) +                 \
+     g[4] * ((p)[4 * (s)] + (p)[6 * (s)]))
+/* On x86-64 the functions that run the filters (inlined into them) also get an AVX2 clone, picked
+ * at load time: twice the lanes of the SSE2 baseline the project is compiled for. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SIMD_CLONES
+#endif
+#define DEFINE_FILTER_VALID(name, T, attr)                                                              \
+    attr static void name(const T *restrict src, int S, const T g[WIN], T *restrict tmp, T *restrict dst)    \
+    {                                                                                                   \
+        int V = S - WIN + 1;                                                                            \
+        for (int y = 0; y < S; y++) {                                                                   \
+            const T *row = src + (size_t)y * S;                                                         \
+            T *t = tmp + (size_t)y * V;                                                                 \
+            _Pragma("omp simd") for (int x = 0; x < V; x++) t[x] = GAUSS11(row + x, 1);                 \
+        }                                                                                               \
+        for (int y = 0; y < V; y++) {                                                                   \
+            const T *t = tmp + (size_t)y * V;                                                           \
+            T *d = dst + (size_t)y * V;                                                                 \
+            _Pragma("omp simd") for (int x = 0; x < V; x++) d[x] = GAUSS11(t + x, (size_t)V);           \
+        }                                                                                               \
     }
-    for (int y = 0; y < V; y++) {
-        double *d = dst + (size_t)y * V;
-        for (int x = 0; x < V; x++) d[x] = 0;
-        for (int k = 0; k < WIN; k++) {
-            double w = g[k];
-            const double *t = tmp + (size_t)(y + k) * V;
-#pragma omp simd
-            for (int x = 0; x < V; x++) d[x] += w * t[x];
-        }
-    }
-}
+DEFINE_FILTER_VALID(filter_valid, double, __attribute__((always_inline)) inline)
+DEFINE_FILTER_VALID(filter_valid_f, float, __attribute__((always_inline)) inline)
 
 /* What SSIM needs of one image, per channel: the image minus its channel mean (covariances are
  * shift-invariant; centring keeps the E[xy] - mu_x mu_y cancellation small), the local means and
@@ -116,7 +128,7 @@ static void filter_valid(const double *src, int S, const double g[WIN], double *
 typedef struct ssim_stats {
     int S, V;
     double mean[3];
-    double *centred; /* 3 x S x S */
+    float *centred;  /* 3 x S x S; float for the per-pair hot loop (values in [-1, 1]) */
     double *mu;      /* 3 x V x V, local mean of the original values */
     double *var;     /* 3 x V x V */
 } ssim_stats;
@@ -129,23 +141,24 @@ static void ssim_stats_free(ssim_stats *st)
     memset(st, 0, sizeof *st);
 }
 
-static size_t ssim_scratch_len(int S) { return (size_t)S * S + 2u * (size_t)S * (S - WIN + 1); }
+/* Scratch of one SSIM computation, in doubles (the float pair loop uses the same bytes). */
+static size_t ssim_scratch_len(int S) { return (size_t)S * S * 2u + 2u * (size_t)S * (S - WIN + 1); }
 
 /* scratch: ssim_scratch_len(S) doubles. */
-static int ssim_stats_init(ssim_stats *st, const float *img, int S, const double g[WIN], double *scratch)
+SIMD_CLONES static int ssim_stats_init(ssim_stats *st, const float *img, int S, const double g[WIN], double *scratch)
 {
     int V = S - WIN + 1;
     size_t plane = (size_t)S * S, vplane = (size_t)V * V;
     st->S = S;
     st->V = V;
-    st->centred = malloc(3 * plane * sizeof(double));
+    st->centred = malloc(3 * plane * sizeof(float));
     st->mu = malloc(3 * vplane * sizeof(double));
     st->var = malloc(3 * vplane * sizeof(double));
     if (!st->centred || !st->mu || !st->var) { ssim_stats_free(st); return -1; }
-    double *sq = scratch, *tmp = scratch + plane;
+    double *xc = scratch, *sq = scratch + plane, *tmp = scratch + 2 * plane;
     for (int c = 0; c < 3; c++) {
         const float *p = img + c * plane;
-        double *xc = st->centred + c * plane, *mu = st->mu + c * vplane, *var = st->var + c * vplane;
+        double *mu = st->mu + c * vplane, *var = st->var + c * vplane;
         double m = 0;
         for (size_t i = 0; i < plane; i++) m += p[i];
         m /= (double)plane;
@@ -153,6 +166,7 @@ static int ssim_stats_init(ssim_stats *st, const float *img, int S, const double
         for (size_t i = 0; i < plane; i++) {
             xc[i] = p[i] - m;
             sq[i] = xc[i] * xc[i];
+            st->centred[c * plane + i] = (float)xc[i];
         }
         filter_valid(xc, S, g, tmp, mu);   /* local mean of the centred image */
         filter_valid(sq, S, g, tmp, var);  /* local E[(x - m)^2] */
@@ -164,25 +178,27 @@ static int ssim_stats_init(ssim_stats *st, const float *img, int S, const double
     return 0;
 }
 
-/* Mean SSIM of two prepared images; scratch: ssim_scratch_len(S) doubles. */
-static double ssim_pair(const ssim_stats *a, const ssim_stats *b, const double g[WIN], double *scratch)
+/* Mean SSIM of two prepared images; scratch: ssim_scratch_len(S) doubles. The local covariance of
+ * the two centred images is filtered in float (the one part done per pair; centring keeps its
+ * rounding error near 1e-8), everything else in double. */
+SIMD_CLONES static double ssim_pair(const ssim_stats *a, const ssim_stats *b, const float g[WIN], double *scratch)
 {
     int S = a->S, V = a->V;
     size_t plane = (size_t)S * S, vplane = (size_t)V * V;
-    double *prod = scratch, *tmp = scratch + plane, *cov = scratch + plane + (size_t)S * V;
+    float *prod = (float *)scratch, *tmp = prod + plane, *cov = tmp + (size_t)S * V;
     double total = 0;
     for (int c = 0; c < 3; c++) {
-        const double *xa = a->centred + c * plane, *xb = b->centred + c * plane;
+        const float *xa = a->centred + c * plane, *xb = b->centred + c * plane;
 #pragma omp simd
         for (size_t i = 0; i < plane; i++) prod[i] = xa[i] * xb[i];
-        filter_valid(prod, S, g, tmp, cov);
+        filter_valid_f(prod, S, g, tmp, cov);
         const double *mua = a->mu + c * vplane, *mub = b->mu + c * vplane;
         const double *va = a->var + c * vplane, *vb = b->var + c * vplane;
         double ma = a->mean[c], mb = b->mean[c], sum = 0;
 #pragma omp simd reduction(+ : sum)
         for (size_t q = 0; q < vplane; q++) {
             double mx = mua[q], my = mub[q];
-            double sxy = cov[q] - (mx - ma) * (my - mb);
+            double sxy = (double)cov[q] - (mx - ma) * (my - mb);
             sum += ((2 * mx * my + SSIM_C1) * (2 * sxy + SSIM_C2)) /
                    ((mx * mx + my * my + SSIM_C1) * (va[q] + vb[q] + SSIM_C2));
         }
@@ -195,12 +211,13 @@ double metrics_ssim(const float *a, const float *b, int S)
 {
     if (S < WIN) return NAN;
     double g[WIN];
-    gaussian_taps(g);
+    float gf[WIN];
+    gaussian_taps(g, gf);
     double *scratch = malloc(ssim_scratch_len(S) * sizeof *scratch);
     ssim_stats sa = {0}, sb = {0};
     double r = NAN;
     if (scratch && !ssim_stats_init(&sa, a, S, g, scratch) && !ssim_stats_init(&sb, b, S, g, scratch))
-        r = ssim_pair(&sa, &sb, g, scratch);
+        r = ssim_pair(&sa, &sb, gf, scratch);
     ssim_stats_free(&sa);
     ssim_stats_free(&sb);
     free(scratch);
@@ -211,7 +228,8 @@ int metrics_ssim_matrix(const float *recon, const float *stim, int n, int S, dou
 {
     if (S < WIN) return -1;
     double g[WIN];
-    gaussian_taps(g);
+    float gf[WIN];
+    gaussian_taps(g, gf);
     size_t len = (size_t)3 * S * S, slen = ssim_scratch_len(S);
     int nthreads = n >= METRICS_PARALLEL_MIN_N ? omp_get_max_threads() : 1;
     ssim_stats *sr = calloc((size_t)n, sizeof *sr), *ss = calloc((size_t)n, sizeof *ss);
@@ -228,7 +246,7 @@ int metrics_ssim_matrix(const float *recon, const float *stim, int n, int S, dou
         double *mine = scratch + (size_t)omp_get_thread_num() * slen;
 #pragma omp for schedule(dynamic, 1)
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) sim[(size_t)i * n + j] = ssim_pair(&sr[i], &ss[j], g, mine);
+            for (int j = 0; j < n; j++) sim[(size_t)i * n + j] = ssim_pair(&sr[i], &ss[j], gf, mine);
     }
     rc = 0;
 done:

@@ -103,7 +103,7 @@ static int check_references(request *r, job_request *j, enum MHD_Result *res)
             }
             const cJSON *files = cJSON_GetObjectItemCaseSensitive(j->params, "files");
             for (const cJSON *f = files ? files->child : NULL; f; f = f->next)
-                if (uploads_exists(r->db, j->session_id, f->valuestring) != 1) {
+                if (strcmp(f->valuestring, "/") && uploads_exists(r->db, j->session_id, f->valuestring) != 1) {
                     *res = reply_error(r, 400, "bad_field", "session %s has no uploaded file '%s'", j->session_id, f->valuestring);
                     return -1;
                 }
@@ -168,12 +168,19 @@ static int parse_job_request(request *r, cJSON *body, const char *forced_kind, c
             return -1;
         }
         for (const cJSON *f = files->child; f; f = f->next)
-            if (!job_option_name_ok(f->string) || !cJSON_IsString(f) || !job_file_name_ok(f->valuestring)) {
-                *res = reply_error(r, 400, "bad_field", "files: '%.40s' must map an option name to an uploaded file name",
-                                   f->string ? f->string : "");
+            if (!job_option_name_ok(f->string) || !cJSON_IsString(f) ||
+                (!job_file_name_ok(f->valuestring) && strcmp(f->valuestring, "/"))) {
+                *res = reply_error(r, 400, "bad_field", "files: '%.40s' must map an option name to an uploaded file name "
+                                   "(or \"/\" for the folder of all uploads)", f->string ? f->string : "");
                 return -1;
             }
+        const char *format = string_field(body, "format");
+        if (!format || !job_option_name_ok(format)) {
+            *res = reply_error(r, 400, "bad_field", "an import needs 'format': npy, tvsd or nwb");
+            return -1;
+        }
         cJSON_AddItemToObject(j->params, "files", cJSON_Duplicate(files, 1));
+        cJSON_AddStringToObject(j->params, "format", format);
     }
     return 0;
 }

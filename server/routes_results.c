@@ -126,13 +126,15 @@ enum MHD_Result route_results_png(request *r)
     long n;
     if (png_index(r->params[1], &n)) return reply_error(r, 400, "bad_name", "expected /reconstructions/<image index>.png");
     if (result_folder(r, dir, sizeof dir, &res)) return res;
-    /* A PNG the job wrote itself (reconstructions/NNNNNN.png) wins; else it is encoded from
-     * reconstructions.npy. */
-    char png_dir[DATA_PATH_MAX + 32];
-    snprintf(png_dir, sizeof png_dir, "%s/reconstructions", dir);
+    /* A PNG the job wrote itself (reconstructions/NNNNNN.png or images/NNNNNN.png) wins; else it is
+     * encoded from reconstructions.npy. */
+    static const char *const png_folders[] = {"reconstructions", "images"}; /* train, reconstruct */
     snprintf(name, sizeof name, "%06ld.png", n);
-    int dfd = open(png_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
+    for (int i = 0; i < 2; i++) {
+        char png_dir[DATA_PATH_MAX + 32];
+        snprintf(png_dir, sizeof png_dir, "%s/%s", dir, png_folders[i]);
+        int dfd = open(png_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) continue;
         struct stat sb;
         int exists = fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode);
         if (exists) res = reply_file(r, dfd, name, "image/png", NULL);

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -209,6 +210,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return finish_request(r);
 }
 
+/* Uploads interrupted by a crash of the previous server: only this process writes them. */
+static void remove_partial_uploads(const char *data_dir)
+{
+    char tmp[DATA_PATH_MAX];
+    if (data_path(tmp, sizeof tmp, data_dir, "tmp")) return;
+    DIR *d = opendir(tmp);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, "upload-", 7)) unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
 server *server_start(const server_config *cfg, char *err, size_t errlen)
 {
     server *s = calloc(1, sizeof *s);
@@ -219,6 +233,7 @@ server *server_start(const server_config *cfg, char *err, size_t errlen)
     char db_path[DATA_PATH_MAX];
     if (data_dir_prepare(cfg->data_dir, err, errlen)) goto fail;
     data_empty_trash(cfg->data_dir);
+    remove_partial_uploads(cfg->data_dir);
     data_path(db_path, sizeof db_path, cfg->data_dir, "irfa.db");
     if (cfg->token_file && !(s->tokens = auth_load(cfg->token_file, err, errlen))) goto fail;
     if (!(s->pool = db_pool_open(db_path, cfg->threads + 2, err, errlen))) goto fail;

@@ -39,6 +39,14 @@ static int push_upload_files(job_command *cmd, sqlite3 *db, const char *data_dir
 {
     if (!cJSON_IsObject(files) || !files->child) { snprintf(err, errlen, "an import needs \"files\": {option: uploaded file name}"); return -1; }
     for (const cJSON *f = files->child; f; f = f->next) {
+        char path[DATA_PATH_MAX];
+        /* "/" names the folder of all uploaded files (an image folder, say). */
+        if (job_option_name_ok(f->string) && cJSON_IsString(f) && !strcmp(f->valuestring, "/")) {
+            if (data_path(path, sizeof path, data_dir, "uploads/%s", job->session_id) ||
+                push_opt(cmd, f->string, path, err, errlen))
+                return -1;
+            continue;
+        }
         if (!job_option_name_ok(f->string) || !cJSON_IsString(f) || !job_file_name_ok(f->valuestring)) {
             snprintf(err, errlen, "bad import file entry '%.40s'", f->string ? f->string : "");
             return -1;
@@ -47,7 +55,6 @@ static int push_upload_files(job_command *cmd, sqlite3 *db, const char *data_dir
             snprintf(err, errlen, "session %s has no uploaded file '%s'", job->session_id, f->valuestring);
             return -1;
         }
-        char path[DATA_PATH_MAX];
         if (data_path(path, sizeof path, data_dir, "uploads/%s/%s", job->session_id, f->valuestring) ||
             push_opt(cmd, f->string, path, err, errlen))
             return -1;
@@ -94,7 +101,19 @@ int job_command_build(job_command *cmd, sqlite3 *db, const char *data_dir, const
     int rc = -1;
     if (!cJSON_IsObject(params)) { snprintf(err, errlen, "job params are not a JSON object"); goto done; }
     if (job_options_check(options, err, errlen)) goto done;
-    if (push(cmd, exe, err, errlen) || push(cmd, job->kind, err, errlen) || push_opt(cmd, "out", out_dir, err, errlen) ||
+    char evaluation_path[DATA_PATH_MAX + 32];
+    snprintf(evaluation_path, sizeof evaluation_path, "%s/" EVALUATION_FILE, out_dir);
+    cmd->worker_creates_out = !strcmp(job->kind, "evaluate");
+    /* import takes its format as the first argument: irfa import npy|tvsd|nwb --out DIR ... */
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(params, "format");
+    if (!strcmp(job->kind, "import") && (!cJSON_IsString(format) || !job_option_name_ok(format->valuestring))) {
+        snprintf(err, errlen, "an import needs \"format\" (npy, tvsd or nwb)");
+        goto done;
+    }
+    if (push(cmd, exe, err, errlen) || push(cmd, job->kind, err, errlen) ||
+        (!strcmp(job->kind, "import") && push(cmd, format->valuestring, err, errlen)) ||
+        (strcmp(job->kind, "evaluate") ? push_opt(cmd, "out", out_dir, err, errlen)
+                                        : push_opt(cmd, "out", evaluation_path, err, errlen)) ||
         push_inputs(cmd, db, data_dir, job, params, err, errlen))
         goto done;
     if (!strcmp(job->kind, "reconstruct") && !cJSON_GetObjectItemCaseSensitive(options, "attention") &&

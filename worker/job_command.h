@@ -14,7 +14,12 @@
 typedef struct job_command {
     char *argv[JOB_ARGV_MAX + 1];
     int argc;
+    /* `irfa evaluate --out` names a JSON file, not a folder: the worker creates the folder and the
+     * file (EVALUATION_FILE inside it) becomes the job's metrics. */
+    int worker_creates_out;
 } job_command;
+
+#define EVALUATION_FILE "evaluation.json"
 
 /* Builds the command for a claimed job. exe: path of the irfa binary. Returns 0 or -1 with err
  * (a bad job: not worth retrying). */

@@ -99,6 +99,22 @@ static void report(sqlite3 *db, const job_fence *f, progress_tail *tail)
     progress_tail_clear(tail);
 }
 
+/* An evaluation's JSON (metrics of the whole test set) becomes the job's metrics. */
+static void record_evaluation(sqlite3 *db, const job_fence *f, const char *out_dir)
+{
+    char path[DATA_PATH_MAX + 32], err[256];
+    snprintf(path, sizeof path, "%s/" EVALUATION_FILE, out_dir);
+    FILE *in = fopen(path, "re");
+    if (!in) return;
+    static char text[1 << 20]; /* the worker is single-threaded */
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = 0;
+    char *lines[1] = {text};
+    if (n > 0 && n < sizeof text - 1 && jobs_report(db, f, lines, 1, -1, NULL, err, sizeof err) < 0)
+        fprintf(stderr, "irfa worker: job %s: cannot record the evaluation: %s\n", f->id, err);
+}
+
 static job_run_outcome finish_exit(const job_runner_config *cfg, sqlite3 *db, const job_fence *f, const job_claim *job,
                                    int status, const char *tmp_dir, const char *log_path)
 {
@@ -114,6 +130,7 @@ static job_run_outcome finish_exit(const job_runner_config *cfg, sqlite3 *db, co
             jobs_fail(db, f, msg_buf, 0, err, sizeof err);
             return JOB_RUN_FAILED;
         }
+        record_evaluation(db, f, tmp_dir);
         /* Durable before visible: every output file reaches the disk before the rename. */
         if (nftw(tmp_dir, fsync_entry, 16, FTW_DEPTH | FTW_PHYS)) {
             jobs_fail(db, f, "cannot fsync the job's outputs", 1, err, sizeof err);
@@ -167,6 +184,12 @@ job_run_outcome job_run(const job_runner_config *cfg, sqlite3 *db, const job_cla
     fprintf(stderr, "irfa worker %s: job %s attempt %d:", cfg->owner, job->id, job->attempt);
     for (int i = 0; i < cmd.argc; i++) fprintf(stderr, " %s", cmd.argv[i]);
     fputc('\n', stderr);
+    if (cmd.worker_creates_out && mkdir(out_dir, 0755)) {
+        job_command_free(&cmd);
+        jobs_fail(db, &f, "cannot create the output folder", 1, err, sizeof err);
+        data_remove_tree(cfg->data_dir, work_dir, err, sizeof err);
+        return JOB_RUN_FAILED;
+    }
     pid_t pid = child_spawn(cmd.argv, work_dir, log_path, cfg->device, cmd_err, sizeof cmd_err);
     job_command_free(&cmd);
     if (pid < 0) {
@@ -211,5 +234,12 @@ job_run_outcome job_run(const job_runner_config *cfg, sqlite3 *db, const job_cla
         if (!data_path(log_dst, sizeof log_dst, cfg->data_dir, "logs/%s.log", job->id)) rename(log_path, log_dst);
     }
     data_remove_tree(cfg->data_dir, work_dir, err, sizeof err);
+    /* Folders of earlier attempts whose worker was killed outright: nobody holds their lease. */
+    if (outcome != JOB_RUN_LOST_LEASE)
+        for (int k = 1; k < job->attempt; k++) {
+            char old[DATA_PATH_MAX];
+            if (!data_path(old, sizeof old, cfg->data_dir, "tmp/%s.attempt%d", job->id, k))
+                data_remove_tree(cfg->data_dir, old, err, sizeof err);
+        }
     return outcome;
 }

@@ -73,7 +73,7 @@ void conv_grid_from_image(const conv_geometry *g, const float *img, const float 
 {
     conv_dims d = dims_of(g);
     int threads = item_threads(&d);
-    int blas = threads > 1 ? cpu_blas_single_begin() : 1;
+    if (threads > 1) cpu_blas_single_begin();
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int it = 0; it < d.items; it++) {
         const float *col = item_columns(g, &d, img, it);
@@ -81,14 +81,14 @@ void conv_grid_from_image(const conv_geometry *g, const float *img, const float 
                     weight_item(g, &d, w, it), d.k, col, (int)d.gplane, 0.0f,
                     grid + grid_offset(g, &d, it), (int)d.gplane);
     }
-    if (threads > 1) cpu_blas_single_end(blas);
+    if (threads > 1) cpu_blas_single_end();
 }
 
 void conv_image_from_grid(const conv_geometry *g, const float *grid, const float *w, float *img)
 {
     conv_dims d = dims_of(g);
     int threads = item_threads(&d);
-    int blas = threads > 1 ? cpu_blas_single_begin() : 1;
+    if (threads > 1) cpu_blas_single_begin();
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int it = 0; it < d.items; it++) {
         float *dst = (float *)image_item(g, &d, img, it);
@@ -98,7 +98,7 @@ void conv_image_from_grid(const conv_geometry *g, const float *grid, const float
                     0.0f, col, (int)d.gplane);
         if (!d.pointwise) conv_col2im(g, d.gi, col, dst);
     }
-    if (threads > 1) cpu_blas_single_end(blas);
+    if (threads > 1) cpu_blas_single_end();
 }
 
 void conv_weight_grad(const conv_geometry *g, const float *grid, const float *img, float *dw)
@@ -107,7 +107,7 @@ void conv_weight_grad(const conv_geometry *g, const float *grid, const float *im
     const size_t total = (size_t)g->groups * d.go * d.k;
     int threads = item_threads(&d);
     float *partials[MAX_THREADS];
-    int blas = threads > 1 ? cpu_blas_single_begin() : 1;
+    if (threads > 1) cpu_blas_single_begin();
 #pragma omp parallel num_threads(threads)
     {
         int tid = omp_get_thread_num(), team = omp_get_num_threads();
@@ -134,7 +134,7 @@ void conv_weight_grad(const conv_geometry *g, const float *grid, const float *im
             }
         }
     }
-    if (threads > 1) cpu_blas_single_end(blas);
+    if (threads > 1) cpu_blas_single_end();
 }
 
 void cpu_add_channel_bias(float *y, const float *b, int n, int c, size_t plane)

@@ -11,10 +11,18 @@
 #define BINARY_ROW(name, OP)                                                                   \
     static void name(float *y, const float *a, size_t ia, const float *b, size_t ib, size_t len) \
     {                                                                                          \
-        if (ia && ib) for (size_t j = 0; j < len; j++) y[j] = a[j] OP b[j];                   \
-        else if (ia) { const float s = b[0]; for (size_t j = 0; j < len; j++) y[j] = a[j] OP s; } \
-        else if (ib) { const float s = a[0]; for (size_t j = 0; j < len; j++) y[j] = s OP b[j]; } \
-        else { const float s = a[0] OP b[0]; for (size_t j = 0; j < len; j++) y[j] = s; }      \
+        if (ia && ib) {                                                                        \
+            _Pragma("omp simd") for (size_t j = 0; j < len; j++) y[j] = a[j] OP b[j];          \
+        } else if (ia) {                                                                       \
+            const float s = b[0];                                                              \
+            _Pragma("omp simd") for (size_t j = 0; j < len; j++) y[j] = a[j] OP s;             \
+        } else if (ib) {                                                                       \
+            const float s = a[0];                                                              \
+            _Pragma("omp simd") for (size_t j = 0; j < len; j++) y[j] = s OP b[j];             \
+        } else {                                                                               \
+            const float s = a[0] OP b[0];                                                      \
+            for (size_t j = 0; j < len; j++) y[j] = s;                                         \
+        }                                                                                      \
     }
 BINARY_ROW(add_row, +)
 BINARY_ROW(mul_row, *)
@@ -69,7 +77,6 @@ static void reduce_to(const tensor *dy, tensor *target, const tensor *other)
             acc[off[0]] += s;
         } else {
             double *t = acc + off[0];
-            #pragma omp simd
             if (!o) for (size_t j = 0; j < p.len; j++) t[j] += d[j];
             else if (p.inner[1]) for (size_t j = 0; j < p.len; j++) t[j] += (double)d[j] * o[off[1] + j];
             else { const double s = o[off[1]]; for (size_t j = 0; j < p.len; j++) t[j] += d[j] * s; }

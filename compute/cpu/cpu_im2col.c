@@ -18,6 +18,7 @@ static void valid_range(int k, int stride, int pad, int size, int grid, int *lo,
     *hi = h;
 }
 
+CPU_VECTOR_CLONES
 void conv_im2col(const conv_geometry *g, int c, const float *img, float *col)
 {
     const int gh = g->grid_h, gw = g->grid_w, ih = g->img_h, iw = g->img_w;
@@ -49,6 +50,7 @@ void conv_im2col(const conv_geometry *g, int c, const float *img, float *col)
     }
 }
 
+CPU_VECTOR_CLONES
 void conv_col2im(const conv_geometry *g, int c, const float *col, float *img)
 {
     const int gh = g->grid_h, gw = g->grid_w, ih = g->img_h, iw = g->img_w;

@@ -14,12 +14,20 @@ float *cpu_scratch(int slot, size_t count);
 void *cpu_scratch_bytes(int slot, size_t bytes);
 double *cpu_scratch_double(int slot, size_t count);
 
+/* The build targets baseline x86-64 (SSE2); hot loops that run from L1/L2 get AVX2 and AVX-512
+ * clones too, picked once at load time by the CPU (GCC function multiversioning). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CPU_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CPU_VECTOR_CLONES
+#endif
+
 /* OpenBLAS (pthreads build) runs its own thread pool. Where our OpenMP threads already split the
- * work, BLAS calls inside them must stay single-threaded or the 2 cores get oversubscribed:
- * cpu_blas_single_begin() sets OpenBLAS to 1 thread and returns the previous count, which
- * cpu_blas_single_end() restores. */
-int cpu_blas_single_begin(void);
-void cpu_blas_single_end(int previous);
+ * work, BLAS calls inside them must stay single-threaded or the cores get oversubscribed:
+ * cpu_blas_single_begin() sets OpenBLAS to 1 thread and cpu_blas_single_end() restores its
+ * count once no such section is active on any host thread. */
+void cpu_blas_single_begin(void);
+void cpu_blas_single_end(void);
 
 /* Number of OpenMP threads worth using for `work` elementary operations (1 for small work, where
  * waking the team costs more than it saves). */

@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "compute/cpu/cpu_internal.h"
+#include "compute/cpu/cpu_math.h"
 #include "compute/cpu/cpu_ops.h"
 
 void cpu_l1_loss_forward(const tensor *pred, const tensor *target, tensor *out)
@@ -34,7 +35,7 @@ void cpu_bce_logits_forward(const tensor *logits, const tensor *target, tensor *
     const size_t n = logits->numel;
     double total = 0.0;
     /* max(x,0) - x*t + log(1 + exp(-|x|)): no overflow for any x */
-#pragma omp parallel for simd num_threads(cpu_threads_for(n * 8)) schedule(static) reduction(+ : total)
+#pragma omp parallel for num_threads(cpu_threads_for(n * 8)) schedule(static) reduction(+ : total)
     for (size_t i = 0; i < n; i++)
         total += (double)(fmaxf(x[i], 0.0f) - x[i] * t[i]) + (double)log1pf(expf(-fabsf(x[i])));
     out->data[0] = (float)(total / (double)n);
@@ -47,11 +48,10 @@ void cpu_bce_logits_backward(const tensor *logits, const tensor *target, const t
     float *d = dlogits->data;
     const size_t n = logits->numel;
     const float g = (float)((double)dloss->data[0] / (double)n);
-#pragma omp parallel for simd num_threads(cpu_threads_for(n * 8)) schedule(static)
+#pragma omp parallel for simd num_threads(cpu_threads_for(n * 4)) schedule(static)
     for (size_t i = 0; i < n; i++) {
-        float v = x[i], s;
-        if (v >= 0.0f) s = 1.0f / (1.0f + expf(-v));
-        else { float e = expf(v); s = e / (1.0f + e); }
-        d[i] = (s - t[i]) * g;
+        /* sigmoid(x) - t, with exp of -|x| only */
+        const float v = x[i], e = cpu_expf(-fabsf(v)), pos = 1.0f / (1.0f + e), neg = e * pos;
+        d[i] = (cpu_select(v >= 0.0f, pos, neg) - t[i]) * g;
     }
 }

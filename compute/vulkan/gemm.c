@@ -1,8 +1,7 @@
-/* GEMM-family dispatch helpers: tile choice, grid splitting, split-K workspace and reductions,
- * the strided GEMM used by Linear. */
+/* GEMM-family dispatch helpers: tile choice per device and shape, grids split over the device limits,
+ * the split-K second pass, the bias-gradient reduction and the strided GEMM used by Linear. */
 #include "compute/vulkan/gemm.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,42 +138,7 @@ void vk_gemm_dispatch_tiles(compute_ctx *ctx, const char *shader, const uint32_t
     }
 }
 
-/* ---- split-K workspace and reductions ------------------------------------------------------------ */
-
-typedef struct workspace_entry {
-    compute_ctx *ctx;
-    vk_context *vk;
-    tensor *buf;
-} workspace_entry;
-
-#define MAX_WORKSPACES 16
-static workspace_entry g_workspaces[MAX_WORKSPACES];
-static pthread_mutex_t g_workspace_lock = PTHREAD_MUTEX_INITIALIZER;
-
-tensor *vk_gemm_workspace(compute_ctx *ctx, size_t numel)
-{
-    pthread_mutex_lock(&g_workspace_lock);
-    workspace_entry *slot = NULL;
-    for (int i = 0; i < MAX_WORKSPACES && !slot; i++)
-        if (g_workspaces[i].ctx == ctx && g_workspaces[i].vk == ctx->vk) slot = &g_workspaces[i];
-    for (int i = 0; i < MAX_WORKSPACES && !slot; i++)
-        if (!g_workspaces[i].ctx) slot = &g_workspaces[i];
-    TENSOR_CHECK(slot != NULL, "more than %d Vulkan contexts used GEMM workspaces", MAX_WORKSPACES);
-    if (!slot->buf || slot->buf->numel < numel) {
-        /* The old buffer is not freed: a captured graph may still bind it. Growth is geometric, so the
-         * total held stays below twice the largest request. */
-        size_t want = slot->buf ? slot->buf->numel * 2 : 1u << 16;
-        if (want < numel) want = numel;
-        int shape[1] = {(int)want};
-        TENSOR_CHECK(want <= 0x7fffffff, "GEMM workspace of %zu floats", want);
-        slot->ctx = ctx;
-        slot->vk = ctx->vk;
-        slot->buf = tensor_new(ctx, 1, shape);
-    }
-    tensor *buf = slot->buf;
-    pthread_mutex_unlock(&g_workspace_lock);
-    return buf;
-}
+/* ---- split-K reductions ------------------------------------------------------------ */
 
 void vk_gemm_reduce_splits(compute_ctx *ctx, const tensor *src, uint32_t splits, uint32_t len, tensor *dst)
 {
@@ -202,7 +166,7 @@ void vk_bias_grad(compute_ctx *ctx, const tensor *dy, uint32_t outer, uint32_t c
     uint32_t per_chunk = (uint32_t)((per_channel + chunks - 1) / chunks);
     struct { uint32_t channels, outer, inner, per_chunk; } pc = {channels, outer, inner, per_chunk};
     uint32_t spec[1] = {threads};
-    tensor *out = chunks > 1 ? vk_gemm_workspace(ctx, (size_t)chunks * channels) : db;
+    tensor *out = chunks > 1 ? vk_workspace(ctx, (size_t)chunks * channels) : db;
     const tensor *bufs[2] = {dy, out};
     TENSOR_CHECK(channels <= vk_get_limits(ctx)->max_workgroup_count[0], "bias gradient over %u channels", channels);
     vk_dispatch(ctx, "conv_bias_grad", spec, 1, &pc, sizeof pc, bufs, 2, 1u << 1, channels, (uint32_t)chunks, 1);
@@ -222,7 +186,8 @@ void vk_gemm(const vk_gemm_desc *d, const tensor *a, const tensor *b, const tens
     uint64_t len = (uint64_t)d->batches * d->m * d->n;
     uint32_t splits = 1;
     if (d->bias_mode == 0 && dense_c)
-        splits = vk_gemm_pick_splits(ctx, tiles_m * tiles_n * d->batches, d->k, (64u << 20) / (len ? len : 1));
+        splits = vk_gemm_pick_splits(ctx, tiles_m * tiles_n * d->batches, d->k,
+                                     vk_workspace_max_floats(ctx) / (len ? len : 1));
     uint32_t k_per_split = d->k;
     if (splits > 1) {
         k_per_split = vk_div_up(vk_div_up(d->k, splits), t.bk) * t.bk;
@@ -242,7 +207,7 @@ void vk_gemm(const vk_gemm_desc *d, const tensor *a, const tensor *b, const tens
     /* Load along whichever index is contiguous in memory. */
     spec[nspec++] = d->a_sk == 1;
     spec[nspec++] = d->b_sk == 1 && d->b_sn != 1;
-    tensor *out = splits > 1 ? vk_gemm_workspace(ctx, (size_t)splits * len) : c;
+    tensor *out = splits > 1 ? vk_workspace(ctx, (size_t)splits * len) : c;
     const tensor *bufs[4] = {a, b, bias ? bias : a, out};
     vk_gemm_dispatch_tiles(ctx, "gemm", spec, nspec, &pc, sizeof pc, bufs, 4, 1u << 3, tiles_n, tiles_m,
                            (uint64_t)splits * d->batches);

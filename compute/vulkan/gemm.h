@@ -31,9 +31,6 @@ void vk_gemm_dispatch_tiles(compute_ctx *ctx, const char *shader, const uint32_t
                             const void *push, uint32_t push_size, const tensor *const *bufs, int nbufs,
                             uint32_t write_mask, uint64_t tiles_n, uint64_t tiles_m, uint64_t z);
 
-/* A per-context device buffer of at least numel floats for split-K partials. It lives as long as the
- * process (captured graphs may still reference it), so it is only ever grown. */
-tensor *vk_gemm_workspace(compute_ctx *ctx, size_t numel);
 /* dst[i] = sum_{s < splits} src[s*len + i] for i < len. */
 void vk_gemm_reduce_splits(compute_ctx *ctx, const tensor *src, uint32_t splits, uint32_t len, tensor *dst);
 /* db[c] = sum_{o, i} dy[(o*channels + c)*inner + i]. */

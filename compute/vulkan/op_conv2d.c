@@ -5,9 +5,6 @@
 #include "compute/vulkan/vk_ops.h"
 #include "compute/vulkan/vk_runtime.h"
 
-/* Split-K partials are kept below this many floats (256 MiB). */
-#define CONV_WORKSPACE_MAX_FLOATS (64u << 20)
-
 void vk_conv_gemm_forward(const vk_conv_geom *g, const tensor *x, const tensor *w, const tensor *b, tensor *y)
 {
     compute_ctx *ctx = y->ctx;
@@ -79,7 +76,7 @@ void vk_conv_gemm_backward_weight(const vk_conv_geom *g, const tensor *x, const 
     vk_gemm_tile t = vk_gemm_pick_tile(ctx, cout_g, n, (uint64_t)p->groups);
     uint64_t tiles_m = vk_div_up(cout_g, t.bm), tiles_n = vk_div_up(n, t.bn);
     uint32_t splits = vk_gemm_pick_splits(ctx, tiles_m * tiles_n * (uint64_t)p->groups, k,
-                                          CONV_WORKSPACE_MAX_FLOATS / dw->numel);
+                                          vk_workspace_max_floats(ctx) / dw->numel);
     uint32_t k_per_split = (uint32_t)k;
     if (splits > 1) {
         k_per_split = vk_div_up(vk_div_up(k, splits), t.bk) * t.bk;
@@ -99,7 +96,7 @@ void vk_conv_gemm_backward_weight(const vk_conv_geom *g, const tensor *x, const 
     } pc = {0, 0, 0, (uint32_t)g->batch, (uint32_t)g->cin, (uint32_t)g->h, (uint32_t)g->w, (uint32_t)g->cout,
             (uint32_t)g->ho, (uint32_t)g->wo, cin_g, cout_g, (uint32_t)p->stride_h, (uint32_t)p->stride_w,
             p->pad_top, p->pad_left, (uint32_t)p->groups, k_per_split, (uint32_t)dw->numel};
-    tensor *out = splits > 1 ? vk_gemm_workspace(ctx, (size_t)splits * dw->numel) : dw;
+    tensor *out = splits > 1 ? vk_workspace(ctx, (size_t)splits * dw->numel) : dw;
     const tensor *bufs[3] = {x, dy, out};
     vk_gemm_dispatch_tiles(ctx, "conv2d_backward_weight", spec, nspec, &pc, sizeof pc, bufs, 3, 1u << 2, tiles_n,
                            tiles_m, (uint64_t)splits * p->groups);

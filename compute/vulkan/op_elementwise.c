@@ -7,7 +7,7 @@
 
 /* Defined in op_reduce.c: out = sum of a (b NULL) or of a * b over the dims of `shape` along which
  * out broadcasts. */
-void vk_reduce_sum_broadcast(const tensor *a, const tensor *b, tensor *out, int ndim, const int *shape);
+#include "compute/vulkan/vk_reduce.h"
 
 #define ELEMENTWISE_WG 256
 enum { BROADCAST_ADD = 0, BROADCAST_MUL = 1 };

@@ -5,8 +5,7 @@
 #include "compute/vulkan/vk_runtime.h"
 
 /* Defined in op_reduce.c: out[0] = mean |a - b|, and out[0] = mean bce_with_logits(logits, target). */
-void vk_reduce_mean_abs_diff(const tensor *a, const tensor *b, tensor *out);
-void vk_reduce_mean_bce_logits(const tensor *logits, const tensor *target, tensor *out);
+#include "compute/vulkan/vk_reduce.h"
 
 #define LOSS_WG 256
 

@@ -2,6 +2,7 @@
  * (shaders/reduce_sum.comp) that add/mul backward (op_elementwise.c) and the loss forwards
  * (op_loss.c) also use through the vk_reduce_* functions at the end of this file. */
 #include "compute/vulkan/vk_ops.h"
+#include "compute/vulkan/vk_reduce.h"
 #include "compute/vulkan/vk_runtime.h"
 
 #include <string.h>
@@ -137,7 +138,7 @@ static void reduce_dims_launch(const tensor *a, const tensor *b, tensor *out, re
         if (splits > 1) {
             pc.split_len = (uint32_t)((nred + splits - 1) / splits);
             pc.nsplit = (uint32_t)((nred + pc.split_len - 1) / pc.split_len);
-            target = vk_gemm_workspace(ctx, (size_t)pc.nsplit * nout);
+            target = vk_workspace(ctx, (size_t)pc.nsplit * nout);
         }
     } else {
         wg = 256;

@@ -91,6 +91,9 @@ struct vk_context {
     uint64_t epoch;               /* bumped at every barrier */
 
     vk_alloc *staging;            /* host-visible bounce buffer for non-mappable memory */
+    tensor *workspace;            /* vk_workspace: the current buffer and the outgrown ones */
+    tensor **workspace_retired;
+    int nworkspace_retired;
 };
 
 struct compute_graph {

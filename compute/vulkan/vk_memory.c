@@ -151,8 +151,41 @@ void *vk_alloc_host_ptr(const vk_alloc *a)
     return a->arena->mapped ? (char *)a->arena->mapped + a->offset : NULL;
 }
 
+size_t vk_workspace_max_floats(const compute_ctx *ctx)
+{
+    size_t cap = (size_t)64 << 20;
+    size_t range = (size_t)(ctx->vk->limits.max_storage_buffer_range / sizeof(float));
+    return range < cap ? range : cap;
+}
+
+tensor *vk_workspace(compute_ctx *ctx, size_t numel)
+{
+    vk_context *vk = ctx->vk;
+    size_t max = vk_workspace_max_floats(ctx);
+    TENSOR_CHECK(numel <= max, "workspace of %zu floats requested (at most %zu)", numel, max);
+    if (vk->workspace && vk->workspace->numel >= numel) return vk->workspace;
+    /* Geometric growth: few buffers are ever outgrown and together they stay below 2x the largest. */
+    size_t want = vk->workspace ? vk->workspace->numel * 2 : (size_t)1 << 16;
+    if (want < numel) want = numel;
+    if (want > max) want = max;
+    if (vk->workspace) {
+        vk->workspace_retired = realloc(vk->workspace_retired, sizeof(tensor *) * (size_t)(vk->nworkspace_retired + 1));
+        vk->workspace_retired[vk->nworkspace_retired++] = vk->workspace;
+    }
+    int shape[1] = {(int)want};
+    vk->workspace = tensor_new(ctx, 1, shape);
+    return vk->workspace;
+}
+
 void vk_memory_destroy(vk_context *vk)
 {
+    /* The workspaces' storage goes with the arenas below; only their tensor structs remain. */
+    for (int i = 0; i < vk->nworkspace_retired; i++) free(vk->workspace_retired[i]);
+    free(vk->workspace_retired);
+    free(vk->workspace);
+    vk->workspace = NULL;
+    vk->workspace_retired = NULL;
+    vk->nworkspace_retired = 0;
     for (int i = 0; i < vk->narenas; i++) {
         vk_arena *ar = vk->arenas[i];
         if (ar->mapped) vkUnmapMemory(vk->device, ar->memory);

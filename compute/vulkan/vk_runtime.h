@@ -40,6 +40,13 @@ const vk_limits *vk_get_limits(const compute_ctx *ctx);
  * index as gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x. */
 void vk_grid_1d(const compute_ctx *ctx, uint64_t groups, uint32_t *gx, uint32_t *gy);
 
+/* A device buffer of at least numel floats owned by the context, shared by every op that needs scratch
+ * space (split-K partial sums, split reductions). Ops that use it one after another are ordered by the
+ * barrier tracker like any other buffer. An outgrown buffer is kept until the context closes, since a
+ * captured graph may still bind it. numel <= vk_workspace_max_floats(ctx). */
+tensor *vk_workspace(compute_ctx *ctx, size_t numel);
+size_t vk_workspace_max_floats(const compute_ctx *ctx);
+
 /* Ceil division helper for group counts. */
 static inline uint32_t vk_div_up(uint64_t a, uint64_t b) { return (uint32_t)((a + b - 1) / b); }
 

@@ -10,7 +10,7 @@ shape is a test failure too. Array names follow the C runners (tests/ops/runners
 (x, w, b, dy, ...), outputs (y, ...) and gradients (dx, dw, ...). Backward passes use a random
 upstream gradient dy (or dloss for losses), which is saved as well.
 
-Deterministic (fixed seeds, CPU, float32) and small: the whole set is a few hundred KB.
+Deterministic (fixed seeds, CPU, float32) and small: the whole set is about 0.65 MB, made in ~2 s.
 """
 import io
 import json
@@ -157,9 +157,9 @@ def case_batchnorm(name, xshape, training, momentum=0.1, eps=1e-5):
     return c
 
 
-def case_unary(name, op, shape, fn, params=None):
+def case_unary(name, op, shape, fn, params=None, scale=2.0, offset=0.0):
     c = Case(name, op, params)
-    x = leaf(randn(*shape) * 2.0)
+    x = leaf(randn(*shape) * scale + offset)
     y = fn(x)
     dy = randn(*y.shape)
     (dx,) = grads_of(y, dy, [x])
@@ -229,11 +229,11 @@ def case_resize(name, shape, out_hw):
     return c
 
 
-def case_maxpool(name, shape, ties=False):
+def case_maxpool(name, shape, ties=False, offset=0.0):
     c = Case(name, "maxpool2x2")
     # Integer values make ties inside a window; PyTorch's CPU kernel keeps the first maximum,
     # which is the documented rule of the op.
-    x = torch.randint(0, 3, shape).float() if ties else randn(*shape)
+    x = torch.randint(0, 3, shape).float() if ties else randn(*shape) + offset
     x = leaf(x)
     y = F.max_pool2d(x, kernel_size=2, stride=2)
     dy = randn(*y.shape)
@@ -253,9 +253,9 @@ def case_l1(name, shape):
     return c
 
 
-def case_bce(name, shape, hard_targets):
+def case_bce(name, shape, hard_targets, scale=4.0):
     c = Case(name, "bce_logits")
-    logits = leaf(randn(*shape) * 4.0)   # wide range: both branches of the stable form
+    logits = leaf(randn(*shape) * scale)   # wide range: both branches of the stable form
     target = torch.randint(0, 2, shape).float() if hard_targets else torch.rand(*shape)
     out = F.binary_cross_entropy_with_logits(logits, target)
     dloss = randn(1).reshape(())
@@ -367,6 +367,23 @@ def build_cases():
     cs.append(case_batchnorm("bn2d_train_4x3x16x17", (4, 3, 16, 17), True))
     cs.append(case_l1("l1_5000", (5000,)))
     cs.append(case_bce("bce_soft_3x17x21", (3, 17, 21), False))
+
+    # Edge cases: the U-Net's innermost layers (2x2 -> 1x1 -> 2x2), logits that overflow a naive
+    # exp, windows whose maximum is negative, a resize to the same size (identity).
+    cs.append(case_conv2d("conv2d_innermost_2x2_to_1x1", (2, 4, 2, 2), (3, 4, 4, 4), (2, 2), (1, 1, 1, 1), 1,
+                          False))
+    cs.append(case_conv_transpose2d("convT_innermost_1x1_to_2x2", (2, 3, 1, 1), (3, 2, 4, 4), (2, 2), (1, 1),
+                                    (0, 0), 1, False))
+    # exp(100) overflows float: only a max-subtracting softmax gets these right. (Logits far apart
+    # instead would saturate it, leaving a backward that is pure rounding.)
+    cs.append(case_unary("softmax_large_logits_axis-1_4x9", "softmax", (4, 9), lambda x: F.softmax(x, dim=-1),
+                         {"axis": -1}, offset=100.0))
+    cs.append(case_unary("softmax_negative_logits_axis0_6x4", "softmax", (6, 4), lambda x: F.softmax(x, dim=0),
+                         {"axis": 0}, offset=-120.0))
+    cs.append(case_unary("sigmoid_large_3x11", "sigmoid", (3, 11), torch.sigmoid, scale=40.0))
+    cs.append(case_bce("bce_extreme_logits_3x11", (3, 11), False, scale=60.0))
+    cs.append(case_maxpool("maxpool_negative_1x3x4x6", (1, 3, 4, 6), offset=-10.0))
+    cs.append(case_resize("resize_same_4x5", (1, 2, 4, 5), (4, 5)))
 
     cs.append(case_adam("adam_3steps_5x7", (5, 7), 1e-2, (0.5, 0.999), 1e-8, 0.0))
     cs.append(case_adam("adam_3steps_wd_4x3", (4, 3), 7.8e-4, (0.9, 0.99), 1e-6, 0.01))

@@ -54,12 +54,13 @@ static void test_known(void)
 
     /* Identical images: r = 1, SSIM = 1. Inverted: r = -1, SSIM well below 0 on noise. */
     CHECK_NEAR(metrics_pixel_pearson(stim, stim, len), 1.0, 1e-12, "r(identical)");
-    CHECK_NEAR(metrics_ssim(stim, stim, S), 1.0, 1e-12, "SSIM(identical)");
+    /* The per-pair covariance is accumulated in float: 1 within 1e-6, not bit-exact. */
+    CHECK_NEAR(metrics_ssim(stim, stim, S), 1.0, 1e-6, "SSIM(identical)");
     for (size_t p = 0; p < len; p++) rec[p] = 1.0f - stim[p];
     CHECK_NEAR(metrics_pixel_pearson(rec, stim, len), -1.0, 1e-6, "r(inverted)");
     double s_inv = metrics_ssim(rec, stim, S);
     CHECK(s_inv < -0.5, "SSIM(inverted noise) = %g, expected strongly negative", s_inv);
-    CHECK_NEAR(metrics_ssim(rec, stim, S), metrics_ssim(stim, rec, S), 1e-12, "SSIM symmetry");
+    CHECK_NEAR(metrics_ssim(rec, stim, S), metrics_ssim(stim, rec, S), 1e-6, "SSIM symmetry");
     /* Affine changes of one image leave r unchanged but lower SSIM. */
     for (size_t p = 0; p < len; p++) rec[p] = 0.5f * stim[p] + 0.25f;
     CHECK_NEAR(metrics_pixel_pearson(rec, stim, len), 1.0, 1e-6, "r(affine)");
@@ -224,8 +225,11 @@ static void test_speed(void)
     double dt = now_s() - t0;
     printf("metrics_compute, %d images of %dx%d (%d SSIM + %d r pairs): %.3f s\n", n, S, S, n * n, n * n, dt);
     CHECK(rc == 0, "metrics_compute: %s", err);
-    /* Generous bound: the machine running the tests may be shared; the target is well under 1 s. */
+    /* Generous bound: the machine running the tests may be shared; the target is well under 1 s.
+     * Sanitizer builds are about 10x slower and only check the values. */
+#ifndef __SANITIZE_ADDRESS__
     CHECK(dt < 3.0, "took %.2f s", dt);
+#endif
     if (!rc) {
         /* Unrelated noise: identification near chance, SSIM near 0. */
         CHECK(m.ident_ssim > 0.4 && m.ident_ssim < 0.6, "ident ssim on noise %g", m.ident_ssim);

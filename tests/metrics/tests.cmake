@@ -14,4 +14,13 @@ add_test(NAME metrics_known COMMAND metrics_test known)
 add_test(NAME metrics_reference COMMAND metrics_test reference ${IRFA_METRICS_REF_DIR})
 set_tests_properties(metrics_reference PROPERTIES FIXTURES_REQUIRED metrics_reference TIMEOUT 60)
 add_test(NAME metrics_speed COMMAND metrics_test speed)
-set_tests_properties(metrics_known metrics_speed PROPERTIES TIMEOUT 60)
+set_tests_properties(metrics_known metrics_speed PROPERTIES TIMEOUT 120)
+
+# `irfa evaluate` end to end: each case writes its own tiny session under the build tree.
+set(IRFA_EVALUATE_E2E_CASES ok resize missing_file wrong_shape wrong_dtype nan count_mismatch bad_session usage)
+foreach(case ${IRFA_EVALUATE_E2E_CASES})
+  add_test(NAME metrics_evaluate_${case}
+           COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/evaluate_e2e.py $<TARGET_FILE:irfa>
+                   ${CMAKE_BINARY_DIR}/tests/metrics_evaluate ${case})
+  set_tests_properties(metrics_evaluate_${case} PROPERTIES TIMEOUT 120)
+endforeach()

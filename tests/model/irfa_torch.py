@@ -144,6 +144,28 @@ class Model:
         return self.generator(t).numpy(), w.numpy()
 
 
+def generator_step(model, responses, images, alpha, beta_pix, lr, eps):
+    """The generator update of the public code (discriminator in training mode, logits), with Adam."""
+    for mod in (model.irfa, model.generator, model.discriminator):
+        mod.train()
+    params = list(model.irfa.parameters()) + list(model.generator.parameters())
+    opt = torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999), eps=eps)
+    x = torch.from_numpy(responses)
+    xs, col = [], 0
+    for n in model.electrodes:
+        xs.append(x[:, col:col + n])
+        col += n
+    t, _ = model.irfa(xs)
+    y_hat = model.generator(t)
+    logits = model.discriminator(torch.cat([t, y_hat], 1))
+    y = torch.from_numpy(images)
+    loss = alpha * F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)) + beta_pix * F.l1_loss(y_hat, y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return float(loss)
+
+
 def config_from_state(sd):
     electrodes, j = [], 0
     while f"irfa.m.M.{j}.0.weight" in sd:
@@ -184,6 +206,15 @@ def main():
     rc.add_argument("--responses", required=True)
     rc.add_argument("--out", required=True)
     rc.add_argument("--out-spatial")
+    st = sub.add_parser("step", help="one generator step (train mode) from a checkpoint, saved as a checkpoint")
+    st.add_argument("--checkpoint", required=True)
+    st.add_argument("--responses", required=True)
+    st.add_argument("--images", required=True)
+    st.add_argument("--out", required=True)
+    st.add_argument("--alpha", type=float, default=0.01)
+    st.add_argument("--beta-pix", type=float, default=0.3)
+    st.add_argument("--lr", type=float, default=7.8e-4)
+    st.add_argument("--eps", type=float, default=1e-8)
     a = ap.parse_args()
     torch.set_num_threads(2)
     if a.cmd == "make":
@@ -199,6 +230,14 @@ def main():
         np.save(a.expected, rec.astype(np.float32))
         if a.expected_spatial:
             np.save(a.expected_spatial, w.mean(axis=2).astype(np.float32))
+    elif a.cmd == "step":
+        sd, _ = load_file(a.checkpoint)
+        electrodes, c, i, k = config_from_state(sd)
+        model = Model(electrodes, c, i, k)
+        model.load_state_dict(sd)
+        generator_step(model, np.load(a.responses).astype(np.float32), np.load(a.images).astype(np.float32),
+                       a.alpha, a.beta_pix, a.lr, a.eps)
+        save_file(model.state_dict(), a.out)
     else:
         sd, meta = load_file(a.checkpoint)
         electrodes, c, i, k = config_from_state(sd)
