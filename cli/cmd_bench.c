@@ -275,6 +275,7 @@ static int bench_model(const char *device, bool json, double min_s, int batch)
         t = now_s() - t0;
     } while (t < min_s || steps < 3);
     double train_sps = steps * batch / t, train_peak = peak_rss_mb();
+    double tensor_mb = (double)tensor_bytes_peak() / (1024.0 * 1024.0);
 
     int runs = 0;
     for (int w = 0; w < 2; w++) irfa_model_infer(m);
@@ -292,13 +293,13 @@ static int bench_model(const char *device, bool json, double min_s, int batch)
     free(y);
     if (json)
         printf("{\"device\": \"%s\", \"batch\": %d, \"train_samples_per_s\": %.3f, \"infer_samples_per_s\": %.3f, "
-               "\"peak_rss_mb\": %.1f, \"train_steps\": %d, \"infer_batches\": %d}\n",
-               ctx->name, batch, train_sps, infer_sps, train_peak, steps, runs);
+               "\"peak_rss_mb\": %.1f, \"peak_tensor_mb\": %.1f, \"train_steps\": %d, \"infer_batches\": %d}\n",
+               ctx->name, batch, train_sps, infer_sps, train_peak, tensor_mb, steps, runs);
     else
         printf("device: %s\nIRFA reference configuration (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch %d, no VGG)\n"
                "  training:  %8.2f samples/s (%d steps)\n  inference: %8.2f samples/s (%d batches)\n"
-               "  peak resident memory during training: %.0f MB\n",
-               ctx->name, batch, train_sps, steps, infer_sps, runs, train_peak);
+               "  peak resident memory during training: %.0f MB (tensors: %.0f MB)\n",
+               ctx->name, batch, train_sps, steps, infer_sps, runs, train_peak, tensor_mb);
     int vmsg = compute_validation_messages(ctx);
     compute_close(ctx);
     if (vmsg) { fprintf(stderr, "irfa bench: %d Vulkan validation messages\n", vmsg); return 1; }

@@ -7,6 +7,23 @@
 
 #include "compute/vulkan/vk_backend.h"
 
+/* Storage accounting for `irfa bench` (tensors may be created from several threads: atomics). */
+static size_t bytes_in_use, bytes_peak;
+
+static void account(size_t bytes, int sign)
+{
+    if (sign < 0) {
+        __atomic_sub_fetch(&bytes_in_use, bytes, __ATOMIC_RELAXED);
+        return;
+    }
+    size_t now = __atomic_add_fetch(&bytes_in_use, bytes, __ATOMIC_RELAXED);
+    size_t peak = __atomic_load_n(&bytes_peak, __ATOMIC_RELAXED);
+    while (now > peak && !__atomic_compare_exchange_n(&bytes_peak, &peak, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
+
+size_t tensor_bytes_in_use(void) { return __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED); }
+size_t tensor_bytes_peak(void) { return __atomic_load_n(&bytes_peak, __ATOMIC_RELAXED); }
+
 _Noreturn void tensor_check_failed(const char *file, int line, const char *cond, const char *fmt, ...)
 {
     va_list ap;
@@ -33,6 +50,7 @@ tensor *tensor_new_flags(compute_ctx *ctx, int ndim, const int *shape, unsigned 
         t->shape[i] = shape[i];
         t->numel *= (size_t)shape[i];
     }
+    account(t->numel * sizeof(float), +1);
     if (ctx->backend == COMPUTE_CPU) {
         /* 64-byte alignment for vector loads; zeroed like fresh Vulkan allocations are filled. */
         size_t bytes = (t->numel * sizeof(float) + 63) & ~(size_t)63;
@@ -70,6 +88,7 @@ void tensor_free(tensor *t)
 {
     if (!t) return;
     if (!(t->flags & TENSOR_VIEW)) {
+        account(t->numel * sizeof(float), -1);
         if (t->data) free(t->data);
         if (t->vk) vk_alloc_free(t->ctx->vk, t->vk);
     }

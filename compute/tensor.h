@@ -54,6 +54,10 @@ void tensor_reshape(tensor *t, int ndim, const int *shape);
 /* "2x3x4" */
 const char *tensor_shape_str(const tensor *t, char *buf, size_t len);
 
+/* Bytes of tensor storage held now and at most so far, over all contexts (views not counted). */
+size_t tensor_bytes_in_use(void);
+size_t tensor_bytes_peak(void);
+
 /* Abort with a message when an op's contract is broken (a programming error, not bad user input). */
 #define TENSOR_CHECK(cond, ...) \
     do { if (!(cond)) tensor_check_failed(__FILE__, __LINE__, #cond, __VA_ARGS__); } while (0)

@@ -168,14 +168,10 @@ void irfa_attention_init(irfa_attention *a, param_set *ps, int batch, int heads,
     a->e_all = tensor_newv(ctx, 2, batch, hh);
     a->e_bn = tensor_new_like(a->e_all);
     a->m = tensor_new_like(a->e_all);
-    a->k = tensor_newv(ctx, 5, batch, heads, c, grid, grid);
-    a->v = tensor_new_like(a->k);
-    a->scratch = tensor_new_like(a->k);
-    a->w = tensor_new_like(a->k);
+    for (int b = 0; b < 3; b++) a->big[b] = tensor_newv(ctx, 5, batch, heads, c, grid, grid);
+    a->w = a->big[2];
     a->t = tensor_newv(ctx, 4, batch, c, grid, grid);
     if (!training) return;
-    a->dw_att = tensor_new_like(a->k);
-    a->dv = tensor_new_like(a->k);
     a->dm = tensor_newv(ctx, 4, batch, heads, 1, half);
     a->de_bn = tensor_new_like(a->e_all);
     a->de_all = tensor_new_like(a->e_all);
@@ -199,48 +195,57 @@ void irfa_attention_reset(irfa_attention *a, irfa_rng *rng)
 void irfa_attention_forward(irfa_attention *a, bool training)
 {
     int n = a->batch, h = a->heads, c = a->c, i = a->grid;
+    tensor *kv = a->big[0], *scores = a->big[1];
     for (int j = 0; j < h; j++) op_linear_forward(a->input[j], a->lin_w[j]->value, a->lin_b[j]->value, a->e[j]);
     op_concat_forward((const tensor *const *)a->e, h, a->e_all, 1);
     bn_layer_forward(&a->bn, a->e_all, a->e_bn, training);
     op_relu_forward(a->e_bn, a->m);
     tensor *m4 = tensor_viewv(a->m, 4, n, h, 1, c / 2);
-    kv_forward(&a->key, m4, a->px->value, a->py->value, a->k, h, c);
-    kv_forward(&a->value, m4, a->px->value, a->py->value, a->v, h, c);
-    tensor_free(m4);
 
+    kv_forward(&a->key, m4, a->px->value, a->py->value, kv, h, c);
     op_scale_forward(a->ws->value, a->ws_scaled, a->score_scale, 0.0f);
     op_scale_forward(a->bs->value, a->bs_scaled, a->score_scale, 0.0f);
-    tensor *k4 = tensor_viewv(a->k, 4, n * h, c, i, i);
-    tensor *s4 = tensor_viewv(a->scratch, 4, n * h, c, i, i);
+    tensor *k4 = tensor_viewv(kv, 4, n * h, c, i, i);
+    tensor *s4 = tensor_viewv(scores, 4, n * h, c, i, i);
     op_conv2d_forward(k4, a->ws_scaled, a->bs_scaled, s4, &a->score_p);
-    op_softmax_forward(a->scratch, a->w, 1);
-    op_mul_forward(a->w, a->v, a->scratch);     /* the scores are no longer needed */
-    op_sum_forward(a->scratch, a->t, 1);
+    op_softmax_forward(scores, a->w, 1);
+    kv_forward(&a->value, m4, a->px->value, a->py->value, kv, h, c);   /* K is no longer needed */
+    op_mul_forward(a->w, kv, scores);                                  /* w * V over the scores */
+    op_sum_forward(scores, a->t, 1);
     tensor_free(k4);
     tensor_free(s4);
+    tensor_free(m4);
 }
 
 void irfa_attention_backward(irfa_attention *a, const tensor *dt, bool training)
 {
     TENSOR_CHECK(a->training_buffers, "backward through an attention module built for inference");
     int n = a->batch, h = a->heads, c = a->c, i = a->grid;
-    op_sum_backward(dt, a->scratch, 1);                       /* d(w*V) */
-    op_mul_backward(a->w, a->v, a->scratch, a->dw_att, a->dv);
-    op_softmax_backward(a->w, a->dw_att, a->scratch, 1);     /* dS */
-    tensor *k4 = tensor_viewv(a->k, 4, n * h, c, i, i);
-    tensor *ds4 = tensor_viewv(a->scratch, 4, n * h, c, i, i);
-    tensor *dk4 = tensor_viewv(a->dw_att, 4, n * h, c, i, i);  /* dw is consumed: reuse it for dK */
+    tensor *v = a->big[0], *tmp = a->big[1], *w = a->big[2];
+    /* T = sum_j w_j V_j, so dV = w dT and dw = V dT with dT broadcast over the heads. */
+    tensor *dt5 = tensor_viewv(dt, 5, n, 1, c, i, i);
+    tensor *m4 = tensor_viewv(a->m, 4, n, h, 1, c / 2);
+    op_mul_forward(w, dt5, tmp);                                       /* dV */
+    kv_backward(&a->value, m4, a->px->value, a->py->value, tmp, h, c);
+    op_mul_forward(v, dt5, tmp);                                       /* dw */
+    tensor *ds = a->big[0];                                            /* V is no longer needed */
+    op_softmax_backward(w, tmp, ds, 1);
+    /* K = (a + X) + Y from the forward's small terms, into the free buffer. */
+    op_add_forward(a->key.k1, a->key.y, tmp);
+    tensor *k4 = tensor_viewv(tmp, 4, n * h, c, i, i);
+    tensor *ds4 = tensor_viewv(ds, 4, n * h, c, i, i);
+    tensor *dk = w;                                                    /* w is no longer needed */
+    tensor *dk4 = tensor_viewv(dk, 4, n * h, c, i, i);
     op_conv2d_backward(k4, a->ws_scaled, ds4, dk4, a->dws_scaled, a->dbs_scaled, &a->score_p);
     op_scale_backward(a->dws_scaled, a->ws->grad, a->score_scale);
     op_scale_backward(a->dbs_scaled, a->bs->grad, a->score_scale);
+    kv_backward(&a->key, m4, a->px->value, a->py->value, dk, h, c);
     tensor_free(k4);
     tensor_free(ds4);
     tensor_free(dk4);
-
-    tensor *m4 = tensor_viewv(a->m, 4, n, h, 1, c / 2);
-    kv_backward(&a->key, m4, a->px->value, a->py->value, a->dw_att, h, c);
-    kv_backward(&a->value, m4, a->px->value, a->py->value, a->dv, h, c);
+    tensor_free(dt5);
     tensor_free(m4);
+
     op_add_forward(a->key.dpx, a->value.dpx, a->px->grad);
     op_add_forward(a->key.dpy, a->value.dpy, a->py->grad);
     op_add_forward(a->key.dm, a->value.dm, a->dm);
@@ -263,7 +268,7 @@ void irfa_attention_free(irfa_attention *a)
     bn_layer_free(&a->bn);
     kv_free(&a->key);
     kv_free(&a->value);
-    tensor *ts[] = {a->ws_scaled, a->bs_scaled, a->e_all, a->e_bn, a->m, a->k, a->v, a->scratch, a->w, a->t,
-                    a->dw_att, a->dv, a->dm, a->de_bn, a->de_all, a->dws_scaled, a->dbs_scaled};
+    tensor *ts[] = {a->ws_scaled, a->bs_scaled, a->e_all, a->e_bn, a->m, a->big[0], a->big[1], a->big[2], a->t,
+                    a->dm, a->de_bn, a->de_all, a->dws_scaled, a->dbs_scaled};
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) tensor_free(ts[i]);
 }

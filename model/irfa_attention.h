@@ -6,7 +6,8 @@
  * y for the rest), so for each head j and output channel o
  *   K[n,j,o,y,x] = a[n,j,o] + X[j,o,x] + Y[j,o,y]
  *   a = (W1 + W2) M + b,  X = W1 Px,  Y = W2 Py   (W1, W2: the first and second half of the weight's
- * input channels). This is exact and replaces an (h c) x (h c) x i^2 conv by small products. */
+ * input channels). This is exact and replaces an (h c) x (h c) x i^2 conv by small products; it also
+ * lets the backward recompute K instead of keeping it. */
 #ifndef IRFA_MODEL_IRFA_ATTENTION_H
 #define IRFA_MODEL_IRFA_ATTENTION_H
 
@@ -38,9 +39,13 @@ typedef struct irfa_attention {
     /* activations */
     tensor *e[IRFA_MAX_HEADS], *e_all, *e_bn, *m;
     tensor *ws_scaled, *bs_scaled;
-    tensor *k, *v, *scratch, *w, *t;      /* k, v, w, scratch: [N, h, c, i, i]; t: [N, c, i, i] */
+    /* The three [N, h, c, i, i] buffers. Forward: big[0] holds K, then V; big[1] the scores S, then w*V;
+     * big[2] the attention w. Backward: dV and dw in big[1], dS in big[0], K recomputed into big[1],
+     * dK in big[2]. w (= big[2]) stays valid after a forward pass until the next backward. */
+    tensor *big[3];
+    tensor *w, *t;                        /* w = big[2]; t: [N, c, i, i] */
     /* gradients */
-    tensor *dw_att, *dv, *dm, *de_bn, *de_all, *de[IRFA_MAX_HEADS], *dws_scaled, *dbs_scaled;
+    tensor *dm, *de_bn, *de_all, *de[IRFA_MAX_HEADS], *dws_scaled, *dbs_scaled;
 } irfa_attention;
 
 void irfa_attention_init(irfa_attention *a, param_set *ps, int batch, int heads, const int *electrodes, int c,

@@ -37,7 +37,7 @@ auth_tokens *auth_load(const char *path, char *err, size_t errlen)
             break;
         }
         t->level[t->n] = lv;
-        snprintf(t->token[t->n++], AUTH_TOKEN_MAX, "%s", tok);
+        memcpy(t->token[t->n++], tok, strlen(tok) + 1);   /* length checked above */
     }
     fclose(f);
     if (t && t->n == 0) { snprintf(err, errlen, "%s: no tokens", path); free(t); t = NULL; }

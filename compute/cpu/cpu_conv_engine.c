@@ -32,20 +32,22 @@ static conv_dims dims_of(const conv_geometry *g)
     return d;
 }
 
-/* Threads over items: at most one per item, none for tiny work. */
+/* Threads over items: none for tiny work, and none when a few items would split unevenly over the
+ * team (3 items on 2 threads leave one idle half the time; a threaded GEMM per item is better). */
 static int item_threads(const conv_dims *d)
 {
     size_t flops = 2 * (size_t)d->go * d->k * d->gplane * (size_t)d->items;
     int t = cpu_threads_for(flops / 16);
-    if (t > d->items) t = d->items;
     if (t > MAX_THREADS) t = MAX_THREADS;
-    return t < 1 ? 1 : t;
+    if (t <= 1 || d->items < t) return 1;
+    if (d->items % t != 0 && d->items < 4 * t) return 1;
+    return t;
 }
 
-static const float *image_item(const conv_geometry *g, const conv_dims *d, const float *img, int it)
+static size_t image_offset(const conv_geometry *g, const conv_dims *d, int it)
 {
     int n = it / g->groups, gr = it % g->groups;
-    return img + ((size_t)n * g->img_c + (size_t)gr * d->gi) * d->iplane;
+    return ((size_t)n * g->img_c + (size_t)gr * d->gi) * d->iplane;
 }
 
 static size_t grid_offset(const conv_geometry *g, const conv_dims *d, int it)
@@ -62,7 +64,7 @@ static const float *weight_item(const conv_geometry *g, const conv_dims *d, cons
 /* The item's im2col (or the image itself when pointwise), in this thread's scratch. */
 static const float *item_columns(const conv_geometry *g, const conv_dims *d, const float *img, int it)
 {
-    const float *src = image_item(g, d, img, it);
+    const float *src = img + image_offset(g, d, it);
     if (d->pointwise) return src;
     float *col = cpu_scratch(CPU_SCRATCH_COL, (size_t)d->k * d->gplane);
     conv_im2col(g, d->gi, src, col);
@@ -91,7 +93,7 @@ void conv_image_from_grid(const conv_geometry *g, const float *grid, const float
     if (threads > 1) cpu_blas_single_begin();
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int it = 0; it < d.items; it++) {
-        float *dst = (float *)image_item(g, &d, img, it);
+        float *dst = img + image_offset(g, &d, it);
         float *col = d.pointwise ? dst : cpu_scratch(CPU_SCRATCH_COL, (size_t)d.k * d.gplane);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.k, (int)d.gplane, d.go, 1.0f,
                     weight_item(g, &d, w, it), d.k, grid + grid_offset(g, &d, it), (int)d.gplane,

@@ -1,6 +1,7 @@
 /* Broadcasting add/mul and the affine scale on the CPU. Forward: one pass over the output's
  * contiguous runs. Backward: the gradient of a broadcast operand is summed (in double) over the
  * dims it was stretched along. */
+#include <omp.h>
 #include <string.h>
 
 #include "compute/cpu/cpu_broadcast.h"
@@ -52,7 +53,44 @@ void cpu_mul_forward(const tensor *a, const tensor *b, tensor *y)
     binary_forward(a, b, y, mul_row);
 }
 
-/* target = sum over broadcast dims of dy (times `other` broadcast to dy's shape, when given). */
+/* acc (target-shaped, double) += rows [r0, r1) of dy, times `o` broadcast when o is given. */
+static void accumulate_rows(const bcast_plan *p, const float *dy, const float *o, size_t r0, size_t r1,
+                            double *acc)
+{
+    for (size_t r = r0; r < r1; r++) {
+        size_t off[2];
+        bcast_plan_row(p, r, off);
+        const float *d = dy + r * p->len;
+        const size_t len = p->len;
+        if (p->inner[0] == 0) {           /* the whole run lands on one target element */
+            double s;
+            if (!o) s = cpu_sum(d, len);
+            else if (p->inner[1]) s = cpu_dot(d, o + off[1], len);
+            else s = (double)o[off[1]] * cpu_sum(d, len);
+            acc[off[0]] += s;
+            continue;
+        }
+        double *t = acc + off[0];
+        if (!o) {
+#pragma omp simd
+            for (size_t j = 0; j < len; j++) t[j] += d[j];
+        } else if (p->inner[1]) {
+            const float *ob = o + off[1];
+#pragma omp simd
+            for (size_t j = 0; j < len; j++) t[j] += (double)d[j] * ob[j];
+        } else {
+            const double s = o[off[1]];
+#pragma omp simd
+            for (size_t j = 0; j < len; j++) t[j] += d[j] * s;
+        }
+    }
+}
+
+#define REDUCE_MAX_THREADS 64
+
+/* target = sum over broadcast dims of dy (times `other` broadcast to dy's shape, when given).
+ * Each thread sums a contiguous block of dy's rows into its own double copy of the target; the
+ * copies are then added in thread order (reproducible for a given thread count). */
 static void reduce_to(const tensor *dy, tensor *target, const tensor *other)
 {
     if (tensor_same_shape(target, dy)) {   /* nothing to reduce */
@@ -62,27 +100,29 @@ static void reduce_to(const tensor *dy, tensor *target, const tensor *other)
     }
     bcast_plan p;
     bcast_plan_make(&p, dy, target, other);
-    double *acc = cpu_scratch_double(CPU_SCRATCH_DOUBLE, target->numel);
-    memset(acc, 0, target->numel * sizeof(double));
+    const size_t tn = target->numel;
+    int threads = cpu_threads_for(dy->numel);
+    /* private copies only pay off when the target is much smaller than dy */
+    if (tn > dy->numel / 4 || p.rows < 2) threads = 1;
+    if (threads > REDUCE_MAX_THREADS) threads = REDUCE_MAX_THREADS;
     const float *o = other ? other->data : NULL;
-    for (size_t r = 0; r < p.rows; r++) {
-        size_t off[2];
-        bcast_plan_row(&p, r, off);
-        const float *d = dy->data + r * p.len;
-        if (p.inner[0] == 0) {           /* the whole run lands on one target element */
-            double s;
-            if (!o) s = cpu_sum(d, p.len);
-            else if (p.inner[1]) s = cpu_dot(d, o + off[1], p.len);
-            else s = (double)o[off[1]] * cpu_sum(d, p.len);
-            acc[off[0]] += s;
-        } else {
-            double *t = acc + off[0];
-            if (!o) for (size_t j = 0; j < p.len; j++) t[j] += d[j];
-            else if (p.inner[1]) for (size_t j = 0; j < p.len; j++) t[j] += (double)d[j] * o[off[1] + j];
-            else { const double s = o[off[1]]; for (size_t j = 0; j < p.len; j++) t[j] += d[j] * s; }
+    double *partials[REDUCE_MAX_THREADS];
+#pragma omp parallel num_threads(threads)
+    {
+        const int tid = omp_get_thread_num(), team = omp_get_num_threads();
+        double *acc = cpu_scratch_double(CPU_SCRATCH_DOUBLE, tn);
+        partials[tid] = acc;
+        memset(acc, 0, tn * sizeof(double));
+        accumulate_rows(&p, dy->data, o, p.rows * (size_t)tid / (size_t)team,
+                        p.rows * (size_t)(tid + 1) / (size_t)team, acc);
+#pragma omp barrier
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < tn; i++) {
+            double s = 0.0;
+            for (int t = 0; t < team; t++) s += partials[t][i];
+            target->data[i] = (float)s;
         }
     }
-    for (size_t i = 0; i < target->numel; i++) target->data[i] = (float)acc[i];
 }
 
 void cpu_add_backward(const tensor *dy, tensor *da, tensor *db)

@@ -8,7 +8,8 @@
 /* Per-thread scratch buffers that only grow: an op asks for `count` floats in one of a few slots and
  * gets 64-byte aligned memory that stays valid until the same thread asks for that slot again.
  * Contents are undefined. The memory is kept for the thread's lifetime so hot loops never allocate
- * (a few MB per thread at the IRFA shapes: the largest im2col tile). Aborts when out of memory. */
+ * (the largest user is one image's im2col: 8 MB per thread at the IRFA attention shape, 512 x 4096
+ * floats). Aborts when out of memory. */
 enum { CPU_SCRATCH_COL = 0, CPU_SCRATCH_PARTIAL, CPU_SCRATCH_DOUBLE, CPU_SCRATCH_SLOTS };
 float *cpu_scratch(int slot, size_t count);
 void *cpu_scratch_bytes(int slot, size_t bytes);
@@ -36,10 +37,10 @@ int cpu_threads_for(size_t work);
 /* Sums of n floats with double-precision accumulation (compute/cpu/cpu_sum.c). */
 double cpu_sum(const float *p, size_t n);
 double cpu_dot(const float *a, const float *b, size_t n);
-double cpu_sum_sq_centered(const float *p, size_t n, float center);   /* sum (p - center)^2 */
+double cpu_sum_sq_centered(const float *p, size_t n, float center);              /* sum (p-center)^2 */
+double cpu_dot_centered(const float *a, const float *b, size_t n, float center); /* sum a*(b-center) */
 /* Sum of n floats over the OpenMP team (compute/cpu/cpu_reduce.c). */
 double cpu_parallel_sum(const float *p, size_t n);
-double cpu_dot_centered(const float *a, const float *b, size_t n, float center); /* sum a*(b-center) */
 
 /* ---- Convolution as GEMM (compute/cpu/cpu_conv_engine.c) ---------------------------------------
  * With the geometry of shape_util.h (image side [N, img_c, img_h, img_w], grid side

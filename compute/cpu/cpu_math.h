@@ -1,15 +1,19 @@
-/* Vectorisable float exp for the CPU backend's elementwise loops. glibc's expf is a scalar call
- * that stops `omp simd` loops from vectorising; this inline version is branch-free (selects only),
- * so GCC vectorises it. Cephes' method: exp(x) = 2^n * exp(r), n = round(x/ln2), r = x - n ln2 in
- * two parts, exp(r) by Cephes' degree-5 minimax polynomial. Checked against double exp on every
- * 97th float in [-105, 89]: at most 0.98 ulp for normal results, within one subnormal step below;
- * 0 below -103.97, inf above 88.72, NaN propagates. */
+/* Vectorisable math for the CPU backend's elementwise loops. glibc's expf and sqrtf (with its errno
+ * branch) keep `omp simd` loops scalar; these versions let GCC vectorise them.
+ * cpu_expf: Cephes' method, exp(x) = 2^n * exp(r), n = round(x/ln2), r = x - n ln2 in two parts,
+ * exp(r) by Cephes' degree-5 minimax polynomial. Checked against double exp on every 97th float
+ * in [-105, 89]: at most 0.98 ulp for normal results, within one subnormal step below; 0 below
+ * -103.97, inf above 88.72, NaN propagates. */
 #ifndef IRFA_CPU_MATH_H
 #define IRFA_CPU_MATH_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 /* c ? a : b on the bits. A plain ?: between two computed floats is turned into a branch that GCC
  * will not if-convert (the arithmetic may trap), which stops vectorisation; integer masks don't. */
@@ -57,6 +61,17 @@ static inline float cpu_expf(float x)
     y = cpu_select(x > hi, INFINITY, y);
     y = cpu_select(x < lo, 0.0f, y);
     return cpu_select(x == x, y, x);
+}
+
+/* dst[i] = sqrt(src[i]) for n values >= 0: SSE's sqrtps (correctly rounded, like sqrtf) four at a
+ * time, since sqrtf's errno branch cannot be vectorised and -fno-math-errno is a build-wide flag. */
+static inline void cpu_sqrt_array(float *dst, const float *src, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE__)
+    for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_sqrt_ps(_mm_loadu_ps(src + i)));
+#endif
+    for (; i < n; i++) dst[i] = sqrtf(src[i]);
 }
 
 #endif

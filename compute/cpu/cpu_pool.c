@@ -1,5 +1,6 @@
 /* 2x2 stride-2 max-pool on the CPU. Window order (0,0),(0,1),(1,0),(1,1); a later element wins
- * only when strictly larger (ties go to the first) or NaN (NaN propagates, as in PyTorch). */
+ * when strictly larger (ties go to the first) or when it is NaN (PyTorch's rule: NaN propagates
+ * and the gradient goes to the last NaN). */
 #include <math.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@ static inline int window_argmax(const float *r0, const float *r1, int ox)
     const float v[4] = { r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1] };
     int best = 0;
     for (int k = 1; k < 4; k++)
-        if (v[k] > v[best] || (isnan(v[k]) && !isnan(v[best]))) best = k;
+        if (v[k] > v[best] || isnan(v[k])) best = k;
     return best;
 }
 
