@@ -19,7 +19,7 @@
 
 typedef struct train_options {
     const char *session, *out, *device, *vgg;
-    long epochs, batch, features, grid, kernel, seed, d_every, max_train;
+    long epochs, batch, features, grid, kernel, seed, d_every, max_train, vgg_size;
     double alpha, beta_vgg, beta_pix, lr_g, lr_d;
     bool resume, quiet;
 } train_options;
@@ -34,7 +34,9 @@ static void usage(FILE *f)
             "  --grid I          reconstruction grid, a multiple of 32 (default 64)\n"
             "  --kernel K        attention score kernel (default 4)\n"
             "  --device D        auto|cpu|vulkan|vulkan:N (default IRFA_DEVICE or auto)\n"
-            "  --vgg FILE        VGG19 weights (torchvision names) for the perceptual loss\n"
+            "  --vgg FILE        VGG19 weights (torchvision features.N.weight/bias, safetensors) for the\n"
+            "                    perceptual loss; without it that term is off\n"
+            "  --vgg-size N      side images are resized to for VGG (default 224, about 20 GFLOP per image)\n"
             "  --seed S          random seed (default 1)\n"
             "  --alpha A --beta-vgg B --beta-pix P   loss weights (0.01, 0.69, 0.3)\n"
             "  --lr-g L --lr-d L generator / discriminator Adam learning rates (7.8e-4, 1e-4)\n"
@@ -46,7 +48,7 @@ static void usage(FILE *f)
 
 static int parse(int argc, char **argv, train_options *o)
 {
-    *o = (train_options){.epochs = 10, .batch = 8, .features = 32, .grid = 64, .kernel = 4, .seed = 1, .d_every = 100,
+    *o = (train_options){.epochs = 10, .batch = 8, .features = 32, .grid = 64, .kernel = 4, .seed = 1, .d_every = 100, .vgg_size = 224,
                          .alpha = 0.01, .beta_vgg = 0.69, .beta_pix = 0.3, .lr_g = 7.8e-4, .lr_d = 1e-4};
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -57,6 +59,7 @@ static int parse(int argc, char **argv, train_options *o)
         if (opt_value(argc, argv, &i, "--session", &v, &missing)) o->session = v;
         else if (opt_value(argc, argv, &i, "--out", &v, &missing)) o->out = v;
         else if (opt_value(argc, argv, &i, "--device", &v, &missing)) o->device = v;
+        else if (opt_value(argc, argv, &i, "--vgg-size", &v, &missing)) ok = missing || opt_parse_int(v, 32, 1024, &o->vgg_size);
         else if (opt_value(argc, argv, &i, "--vgg", &v, &missing)) o->vgg = v;
         else if (opt_value(argc, argv, &i, "--epochs", &v, &missing)) ok = missing || opt_parse_int(v, 1, 100000, &o->epochs);
         else if (opt_value(argc, argv, &i, "--batch", &v, &missing)) ok = missing || opt_parse_int(v, 2, 1024, &o->batch);
@@ -131,10 +134,6 @@ int cmd_train(int argc, char **argv)
     train_options o;
     int prc = parse(argc, argv, &o);
     if (prc) return prc == 1 ? 0 : prc;
-    if (o.vgg) {
-        fprintf(stderr, "irfa train: --vgg: the VGG19 perceptual loss is not available in this build yet\n");
-        return 2;
-    }
     char err[1024], path[4096];
     session s;
     session_load_options lo = {.image_size = (int)o.grid};
@@ -206,7 +205,12 @@ int cmd_train(int argc, char **argv)
     }
     fprintf(stderr, "irfa train: %d arrays, %d electrodes, %d train / %d test samples, c=%d grid=%d k=%d batch=%d on %s\n",
             cfg.heads, e, n_train, s.n_test, cfg.features, cfg.grid, cfg.kernel, cfg.batch, ctx->name);
-    if (cfg.beta_vgg > 0) fprintf(stderr, "irfa train: no --vgg weights given: the VGG perceptual term is off\n");
+    if (o.vgg) {
+        if (irfa_model_enable_vgg(m, o.vgg, (int)o.vgg_size, err, sizeof err)) { fprintf(stderr, "irfa train: %s\n", err); goto out; }
+        fprintf(stderr, "irfa train: VGG19 perceptual loss from %s at %ldx%ld, weight %g\n", o.vgg, o.vgg_size, o.vgg_size, cfg.beta_vgg);
+    } else if (cfg.beta_vgg > 0) {
+        fprintf(stderr, "irfa train: no --vgg weights given: the VGG perceptual term is off\n");
+    }
 
     size_t per_img = (size_t)3 * cfg.grid * cfg.grid;
     int nb = n_train / cfg.batch;   /* a last partial batch is dropped: BatchNorm needs full batches */
@@ -223,7 +227,7 @@ int cmd_train(int argc, char **argv)
             order[k] = order[r];
             order[r] = t;
         }
-        double t0 = now_s(), sum_total = 0, sum_l1 = 0, sum_adv = 0, sum_d = 0;
+        double t0 = now_s(), sum_total = 0, sum_l1 = 0, sum_adv = 0, sum_vgg = 0, sum_d = 0;
         int nd = 0;
         for (int b = 0; b < nb; b++) {
             for (int r = 0; r < cfg.batch; r++) {
@@ -238,7 +242,7 @@ int cmd_train(int argc, char **argv)
                         L.total, (long long)epoch + 1, b + 1);
                 goto out_loop;
             }
-            sum_total += L.total; sum_l1 += L.l1; sum_adv += L.adversarial;
+            sum_total += L.total; sum_l1 += L.l1; sum_adv += L.adversarial; sum_vgg += L.vgg;
             if (L.discriminator_updated) { sum_d += L.discriminator; nd++; }
             double el = now_s() - t0, sps = (b + 1) * cfg.batch / el;
             if (!o.quiet && (b % 5 == 0 || b + 1 == nb)) {
@@ -268,9 +272,9 @@ int cmd_train(int argc, char **argv)
         }
         char line[1024];
         snprintf(line, sizeof line,
-                 "{\"epoch\": %lld, \"loss_g\": %.6g, \"loss_l1\": %.6g, \"loss_adv\": %.6g, \"loss_vgg\": 0, "
+                 "{\"epoch\": %lld, \"loss_g\": %.6g, \"loss_l1\": %.6g, \"loss_adv\": %.6g, \"loss_vgg\": %.6g, "
                  "\"loss_d\": %.6g, \"samples_per_s\": %.4g, \"seconds\": %.4g, \"test\": {\"l1\": %.6g, \"pixel_r\": %.6g}}",
-                 (long long)prog.epoch, sum_total / nb, sum_l1 / nb, sum_adv / nb, nd ? sum_d / nd : 0.0,
+                 (long long)prog.epoch, sum_total / nb, sum_l1 / nb, sum_adv / nb, sum_vgg / nb, nd ? sum_d / nd : 0.0,
                  nb * cfg.batch / secs, secs, test_l1, test_r);
         if (append_line(metrics_path, line, err, sizeof err)) { fprintf(stderr, "irfa train: %s\n", err); goto out_loop; }
         fprintf(stderr, "epoch %lld: loss %.4f  l1 %.4f  test l1 %.4f  test pixel r %.3f  (%.1f s)\n", (long long)prog.epoch,

@@ -98,6 +98,18 @@ void irfa_model_reset(irfa_model *m)
     }
 }
 
+int irfa_model_enable_vgg(irfa_model *m, const char *path, int resize, char *err, size_t errlen)
+{
+    TENSOR_CHECK(m->training && !m->graph_forward && !m->vgg, "the VGG term must be enabled before training starts");
+    m->vgg = vgg19_loss_new(m->ctx, path, m->cfg.batch, m->cfg.grid, resize, err, errlen);
+    if (!m->vgg) return -1;
+    m->loss_vgg = scalar(m->ctx, 0);
+    m->dloss_vgg = scalar(m->ctx, m->cfg.beta_vgg);
+    m->dyhat_vgg = tensor_new_like(m->gen.y);
+    m->dyhat_partial = tensor_new_like(m->gen.y);
+    return 0;
+}
+
 void irfa_model_set_batch(irfa_model *m, const float *responses, const float *images, int rows)
 {
     const irfa_config *cfg = &m->cfg;
@@ -143,7 +155,13 @@ static void generator_update(irfa_model *m)
     op_concat_backward(m->dis.dx, parts, 2, 1);
     op_l1_loss_forward(m->gen.y, m->target, m->loss_l1);
     op_l1_loss_backward(m->gen.y, m->target, m->dloss_pix, m->dyhat_l1);
-    op_add_forward(m->dyhat_adv, m->dyhat_l1, m->dyhat);
+    if (m->vgg) {
+        vgg19_loss_forward_backward(m->vgg, m->gen.y, m->target, m->dloss_vgg, m->loss_vgg, m->dyhat_vgg);
+        op_add_forward(m->dyhat_adv, m->dyhat_l1, m->dyhat_partial);
+        op_add_forward(m->dyhat_partial, m->dyhat_vgg, m->dyhat);
+    } else {
+        op_add_forward(m->dyhat_adv, m->dyhat_l1, m->dyhat);
+    }
     unet_backward(&m->gen, m->att.t, m->dyhat, true);
     op_add_forward(m->gen.dx, m->dt_from_d, m->dt);
     irfa_attention_backward(&m->att, m->dt, true);
@@ -277,7 +295,8 @@ irfa_losses irfa_model_train_step(irfa_model *m)
     m->batches++;
     L.adversarial = m->cfg.alpha * read_scalar(m->loss_adv);
     L.l1 = m->cfg.beta_pix * read_scalar(m->loss_l1);
-    L.total = L.adversarial + L.l1;
+    if (m->vgg) L.vgg = m->cfg.beta_vgg * read_scalar(m->loss_vgg);
+    L.total = L.adversarial + L.l1 + L.vgg;
     if (d_step) {
         L.discriminator = 0.5f * (read_scalar(m->loss_d_fake) + read_scalar(m->loss_d_real));
         L.discriminator_updated = true;
@@ -309,6 +328,13 @@ void irfa_model_free(irfa_model *m)
         for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) tensor_free(ts[i]);
         for (int p = 0; p < m->dis_params.nparams; p++) tensor_free(m->d_grad_sum[p]);
         free(m->d_grad_sum);
+        if (m->vgg) {
+            vgg19_loss_free(m->vgg);
+            tensor_free(m->loss_vgg);
+            tensor_free(m->dloss_vgg);
+            tensor_free(m->dyhat_vgg);
+            tensor_free(m->dyhat_partial);
+        }
         adam_state_free(&m->adam_g);
         adam_state_free(&m->adam_d);
     }

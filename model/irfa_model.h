@@ -6,6 +6,7 @@
 #include "model/irfa_attention.h"
 #include "model/patchgan.h"
 #include "model/unet.h"
+#include "model/vgg19.h"
 
 typedef struct irfa_config {
     int heads;
@@ -47,6 +48,8 @@ typedef struct irfa_model {
     tensor **d_grad_sum;       /* per discriminator parameter */
     tensor *pool;              /* [history, c+3, i, i] */
     int pool_count;
+    vgg19_loss *vgg;           /* perceptual loss, when weights were given */
+    tensor *loss_vgg, *dloss_vgg, *dyhat_vgg, *dyhat_partial;
     adam_state adam_g, adam_d;
     int64_t batches;
     /* Vulkan: the step recorded once and replayed */
@@ -61,6 +64,10 @@ irfa_model *irfa_model_new(compute_ctx *ctx, const irfa_config *cfg, bool traini
 void irfa_model_free(irfa_model *m);
 /* Fresh parameters from cfg.seed (PyTorch's init scheme of the public code). */
 void irfa_model_reset(irfa_model *m);
+
+/* Turns on the VGG19 perceptual term (torchvision VGG19 weights in a safetensors file; images resized to
+ * `resize` before the network). Call before the first training step. Returns 0 or -1 with err. */
+int irfa_model_enable_vgg(irfa_model *m, const char *path, int resize, char *err, size_t errlen);
 
 /* responses: rows x E (E = irfa_config_inputs), rows <= batch (missing rows are zero).
  * images: rows x 3 x i x i in [0,1] or NULL. */

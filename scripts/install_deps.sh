@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config glslc libvulkan-dev mesa-vulkan-drivers libopenblas-dev
       libsqlite3-dev libcjson-dev libpng-dev libmicrohttpd-dev libhdf5-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(vulkan-validationlayers python3-torch python3-numpy python3-h5py python3-yaml)
+  pkgs+=(vulkan-validationlayers python3-torch python3-numpy python3-h5py python3-yaml chromium nodejs npm)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

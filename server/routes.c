@@ -10,6 +10,7 @@ const route server_routes[] = {
     {"POST", "/api/v1/sessions/simulate", BODY_JSON, 1, route_sessions_simulate, NULL},
     {"GET", "/api/v1/sessions/{}", BODY_NONE, 0, route_sessions_get, NULL},
     {"DELETE", "/api/v1/sessions/{}", BODY_NONE, 1, route_sessions_delete, NULL},
+    {"GET", "/api/v1/sessions/{}/files/{}", BODY_NONE, 0, route_sessions_file, NULL},
     {"PUT", "/api/v1/sessions/{}/files/{}", BODY_UPLOAD, 1, route_sessions_upload, route_sessions_upload_check},
     {"POST", "/api/v1/sessions/{}/import", BODY_JSON, 1, route_sessions_import, NULL},
     {"GET", "/api/v1/jobs", BODY_NONE, 0, route_jobs_list, NULL},

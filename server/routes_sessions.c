@@ -1,4 +1,5 @@
 /* Sessions: create, list, get, delete, streaming file uploads, import and simulate shortcuts. */
+#include <fcntl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -89,6 +90,25 @@ enum MHD_Result route_sessions_get(request *r)
     if (!s) return found ? reply_error(r, 500, "database", "%s", err) : reply_error(r, 404, "not_found", "no session %s", id);
     add_folder_listing(r, s, id);
     return reply_json(r, 200, s);
+}
+
+/* A file of the session's folder, for the web UI (manifest, electrode table, test stimuli, ground
+ * truth). Plain names only; reply_file opens it relative to the folder without following links. */
+enum MHD_Result route_sessions_file(request *r)
+{
+    const char *id = r->params[0], *name = r->params[1];
+    if (!db_valid_id(id, 's')) return reply_error(r, 404, "not_found", "no session %.40s", id);
+    if (!job_file_name_ok(name)) return reply_error(r, 400, "bad_name", "not a plain file name");
+    char path[DATA_PATH_MAX];
+    if (data_path(path, sizeof path, r->srv->cfg.data_dir, "sessions/%s", id))
+        return reply_error(r, 500, "internal", "path too long");
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return reply_error(r, 404, "not_found", "session %s has no files yet", id);
+    const char *type = content_type_for(name);
+    int inline_ok = !strncmp(type, "image/", 6) || !strncmp(type, "text/", 5) || !strcmp(type, "application/json");
+    enum MHD_Result res = reply_file(r, dfd, name, NULL, inline_ok ? NULL : name);
+    close(dfd);
+    return res;
 }
 
 enum MHD_Result route_sessions_delete(request *r)

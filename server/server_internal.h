@@ -100,6 +100,7 @@ enum MHD_Result route_sessions_simulate(request *r);
 enum MHD_Result route_sessions_get(request *r);
 enum MHD_Result route_sessions_delete(request *r);
 enum MHD_Result route_sessions_upload_check(request *r);
+enum MHD_Result route_sessions_file(request *r);
 enum MHD_Result route_sessions_upload(request *r);
 enum MHD_Result route_sessions_import(request *r);
 enum MHD_Result route_jobs_list(request *r);

@@ -134,6 +134,18 @@ def test_sessions_and_uploads(srv):
     return sid, job["id"]
 
 
+def test_session_files(srv, sid):
+    st, hdrs, man = srv.get("/api/v1/sessions/%s/files/manifest.json" % sid)
+    expect(st == 200 and man.get("format") == "irfa-session" and "etag" in hdrs, "session manifest: %r" % (st,))
+    st, hdrs, blob = srv.get("/api/v1/sessions/%s/files/stimuli_test.npy" % sid, raw=True)
+    expect(st == 200 and blob[:6] == b"\x93NUMPY", "session stimuli_test.npy")
+    expect_error(srv.get("/api/v1/sessions/%s/files/nope.json" % sid), 404)
+    expect_error(srv.get("/api/v1/sessions/%s/files/..%%2F..%%2Firfa.db" % sid), 404)
+    expect_error(srv.get("/api/v1/sessions/%s/files/.hidden" % sid), 400, "bad_name")
+    expect_error(srv.get("/api/v1/sessions/s_0123456789abcdef/files/manifest.json"), 404, "not_found")
+    step("session files: manifest and stimuli readable, unknown/hidden/traversal names refused")
+
+
 def test_job_creation_errors(srv, ready_sid):
     bad = [({"kind": "paint"}, "bad_field"), ({"kind": "train"}, "bad_field"),
            ({"kind": "train", "session_id": "../../x"}, "bad_field"),
@@ -351,6 +363,7 @@ def main():
         expect(sim_done["state"] == "succeeded", "simulate: %r" % (sim_done,))
         st, _, s = srv.get("/api/v1/sessions/" + ready_sid)
         expect(s["state"] == "ready" and "manifest.json" in s.get("files", []), "simulated session: %r" % (s,))
+        test_session_files(srv, ready_sid)
         train = srv.wait_job(train["id"], timeout=600)
         expect(train["state"] == "succeeded", "train: %r" % (train,))
         expect(train["loss_history"] and train["loss_history"][0]["epoch"] == 1 and "loss_g" in train["loss_history"][0],

@@ -6,6 +6,7 @@ Writes into OUTDIR:
   CASE_yhat.npy, CASE_y.npy, CASE_setup.npy ([resize, loss weight]), CASE_loss.npy, CASE_grad.npy
                         for each case (image side, resize) below: the loss and weight * dloss/dy_hat,
                         computed in float64 the naive way (each cut features[:k] run on its own)
+  CASE_flips.npy        how dy_hat would change if a decision near a tie flipped (see flip_directions)
   bad_*.safetensors     files the loader must refuse (missing, misshapen, integer, non-finite tensor;
                         not a safetensors file at all)
 """
@@ -57,6 +58,71 @@ def perceptual_loss(features, y_hat, y, resize):
     return torch.stack([F.l1_loss(features[:k](a), features[:k](b)) for k in CUTS]).mean()
 
 
+def flip_directions(features, y_hat, y, resize, weight, tau=2e-6):
+    """The gradient is piecewise smooth: a ReLU, a max-pool window or an L1 sign whose decision is within
+    float32 rounding of a tie can legitimately go the other way in a float32 implementation, and one such
+    flip moves the gradient of a whole receptive field. For every decision within tau (relative to the
+    largest magnitude of its tensor) of a tie on the y_hat path, returns the change of weight * dloss/dy_hat
+    if that decision flipped, as rows of an array [sites, N, 3, S, S]."""
+    mean = torch.tensor(MEAN, dtype=y.dtype).view(1, 3, 1, 1)
+    std = torch.tensor(STD, dtype=y.dtype).view(1, 3, 1, 1)
+
+    def prepare(x):
+        return (F.interpolate(x, size=(resize, resize), mode="bilinear", align_corners=False) - mean) / std
+
+    def tracked(x):
+        pre, act, pooled = {}, {}, {}
+        for i in range(CUTS[-1]):
+            x = features[i](x)
+            if isinstance(features[i], nn.Conv2d):
+                pre[i] = x
+            elif isinstance(features[i], nn.ReLU):
+                act[i - 1] = x            # keyed by its conv's index
+            else:
+                pooled[i] = x
+        return pre, act, pooled
+
+    y_hat = y_hat.detach().requires_grad_(True)
+    pre, act, pooled = tracked(prepare(y_hat))
+    with torch.no_grad():
+        pre_y, _, _ = tracked(prepare(y))
+    loss = weight * torch.stack([F.l1_loss(pre[k - 1], pre_y[k - 1]) for k in CUTS]).mean()
+    d_act = dict(zip(act, torch.autograd.grad(loss, list(act.values()), retain_graph=True)))
+    d_pooled = dict(zip(pooled, torch.autograd.grad(loss, list(pooled.values()), retain_graph=True)))
+
+    def jacobian_row(t, k):
+        return torch.autograd.grad(t.flatten()[k], y_hat, retain_graph=True)[0]
+
+    rows = []
+    for i, p in pre.items():
+        flat, scale = p.detach().flatten(), p.detach().abs().max()
+        if i in act:   # ReLU: the gradient of a near-zero input passes or not
+            for k in torch.nonzero(flat.abs() < tau * scale).flatten().tolist():
+                sign = -1.0 if flat[k] > 0 else 1.0
+                rows.append(sign * d_act[i].flatten()[k] * jacobian_row(p, k))
+        if i + 1 in CUTS:   # L1 at a cut: sign(f_hat - f) near a tie
+            diff = (p - pre_y[i]).detach().flatten()
+            share = weight / len(CUTS) / p.numel()
+            for k in torch.nonzero(diff.abs() < tau * scale).flatten().tolist():
+                rows.append(-2.0 * torch.sign(diff[k]) * share * jacobian_row(p, k))
+    for i, q in pooled.items():   # max-pool: the two largest of a window near a tie
+        a = act[i - 2]
+        n, c, h, w = a.shape
+        win = a.detach()[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2)
+        win = win.permute(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
+        top, arg = win.sort(-1, descending=True)
+        near = (top[..., 0] - top[..., 1] < tau * a.detach().abs().max()) & (top[..., 0] > 0)
+        for idx in torch.nonzero(near).tolist():
+            b, ch, r, col = idx
+            pos = [(b, ch, 2 * r + int(arg[b, ch, r, col, j]) // 2, 2 * col + int(arg[b, ch, r, col, j]) % 2)
+                   for j in (0, 1)]
+            ks = [((pb * c + pc) * h + ph) * w + pw for pb, pc, ph, pw in pos]
+            g = d_pooled[i][b, ch, r, col]
+            rows.append(g * (jacobian_row(a, ks[1]) - jacobian_row(a, ks[0])))
+    shape = (0,) + tuple(y_hat.shape)
+    return torch.stack(rows).numpy() if rows else np.zeros(shape)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -85,8 +151,10 @@ def main():
         np.save(os.path.join(out, f"{name}_setup.npy"), np.array([resize, weight], dtype=np.float64))
         np.save(os.path.join(out, f"{name}_loss.npy"), np.array([loss.item()], dtype=np.float64))
         np.save(os.path.join(out, f"{name}_grad.npy"), grad.numpy())
+        flips = flip_directions(features, yh, torch.from_numpy(y).double(), resize, weight)
+        np.save(os.path.join(out, f"{name}_flips.npy"), flips)
         print(f"{name}: batch {batch}, image {side}, resize {resize}: loss {loss.item():.6f}, "
-              f"max |grad| {grad.abs().max().item():.3e}")
+              f"max |grad| {grad.abs().max().item():.3e}, {len(flips)} decisions near a tie")
 
     def bad(fname, upto, name, value):
         """The tensors before `upto` (in conv order, weight before bias), then `name` changed to value

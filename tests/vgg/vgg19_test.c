@@ -5,13 +5,16 @@
  *                                           weight too, and no validation messages
  *   vgg19_test refuse DEVICE FILE TEXT...   vgg19_loss_new fails with a message holding FILE and each TEXT
  *   vgg19_test bad_sizes DEVICE WEIGHTS     impossible batch/image/resize values are refused
- *   vgg19_test bench DEVICE WEIGHTS BATCH IMAGE RESIZE REPS   time of one forward_backward */
+ *   vgg19_test bench DEVICE WEIGHTS BATCH IMAGE RESIZE REPS   time of one forward_backward on random
+ *                                           images (the loss and gradient must come out finite, non-zero) */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "compute/ops.h"
 #include "formats/npy.h"
 #include "model/vgg19.h"
 
@@ -214,6 +217,10 @@ static int run_bad_sizes(const char *device, const char *weights)
 
 static int run_bench(const char *device, const char *weights, int batch, int side, int resize, int reps)
 {
+    if (reps < 1) {
+        fprintf(stderr, "bench: REPS must be at least 1\n");
+        return 2;
+    }
     compute_ctx *ctx = open_device(device);
     char err[1024];
     vgg19_loss *v = vgg19_loss_new(ctx, weights, batch, side, resize, err, sizeof err);
@@ -235,6 +242,13 @@ static int run_bench(const char *device, const char *weights, int batch, int sid
     float l;
     tensor_read(loss, &l);
     double per = (now_s() - t0) / reps;
+    size_t n = dy_hat->numel;
+    float *grad = malloc(n * sizeof *grad);
+    tensor_read(dy_hat, grad);
+    double gmax = 0.0;
+    for (size_t i = 0; i < n; i++) gmax = isfinite(grad[i]) && gmax >= 0 ? fmax(gmax, fabs(grad[i])) : -1.0;
+    free(grad);
+    expect(isfinite(l) && l > 0 && gmax > 0, "loss %g, max |dy_hat| %g: finite and non-zero", l, gmax);
     printf("%s: batch %d, image %d, resize %d: %.3f s per forward_backward (loss %.4f, %.0f MB held)\n", ctx->name,
            batch, side, resize, per, l, (double)vgg19_loss_device_bytes(v) / 1e6);
     tensor_free(yhat);
@@ -244,7 +258,7 @@ static int run_bench(const char *device, const char *weights, int batch, int sid
     tensor_free(dloss);
     vgg19_loss_free(v);
     compute_close(ctx);
-    return 0;
+    return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -34,9 +34,16 @@ export function clear(el) {
   return el;
 }
 
-/* A labelled form field: the label wraps the control so screen readers announce it. */
+/* A labelled form field: the label wraps the control so screen readers announce it; the hint sits
+ * outside the label (linked with aria-describedby) so the control's name stays the label alone. */
+let hintCount = 0;
 export function field(label, control, hint) {
-  return h('label.field', {}, h('span.field-label', {}, label), control, hint ? h('small.hint', {}, hint) : null);
+  let hintEl = null;
+  if (hint) {
+    hintEl = h('small.hint', { id: `hint-${++hintCount}` }, hint);
+    control.setAttribute('aria-describedby', hintEl.id);
+  }
+  return h('div.field', {}, h('label', {}, h('span.field-label', {}, label), control), hintEl);
 }
 
 /* A visible, announced message box; kind: info | error | ok. */

@@ -12,9 +12,15 @@ export async function modelOfJob(job) {
   return models.find((m) => m.job_id === job.id) || null;
 }
 
-/* Newest reconstruct job of the model (succeeded preferred, else one still running). */
+/* The job holding attention.npy: the job itself, or the newest reconstruct job of its model
+ * (succeeded preferred, else one still running). */
 export async function reconstructionOf(job) {
   if (job.kind === 'reconstruct') return job;
+  // A train job that wrote attention.npy itself (docs/jobs.md lists it) needs no reconstruct job.
+  if (job.state === 'succeeded') {
+    const { files } = await get(`/jobs/${job.id}/files`);
+    if (files.some((f) => f.name === 'attention.npy')) return job;
+  }
   const model = await modelOfJob(job);
   if (!model) return null;
   const { jobs } = await get(`/jobs?kind=reconstruct&session_id=${job.session_id}&limit=1000`);

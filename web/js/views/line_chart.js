@@ -8,7 +8,7 @@ export function lineChart(title, series, { width = 360, height = 200, xLabel = '
   const canvas = h('canvas.chart', { width, height, role: 'img', 'aria-label': `${title} per ${xLabel}` });
   const ctx = canvas.getContext('2d');
   const pts = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
-  const left = 48, right = 8, top = 8, bottom = 24, W = width - left - right, H = height - top - bottom;
+  const left = 58, right = 8, top = 8, bottom = 24, W = width - left - right, H = height - top - bottom;
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = '#555';
   if (!pts.length) {
@@ -22,7 +22,8 @@ export function lineChart(title, series, { width = 360, height = 200, xLabel = '
     ctx.strokeStyle = '#bbb';
     ctx.strokeRect(left, top, W, H);
     ctx.textAlign = 'right';
-    for (const y of [y0, (y0 + y1) / 2, y1]) ctx.fillText(y.toPrecision(3), left - 4, Y(y) + 4);
+    const fmt = (v) => (v !== 0 && Math.abs(v) < 1e-2 ? v.toExponential(1) : v.toPrecision(3));
+    for (const y of [y0, (y0 + y1) / 2, y1]) ctx.fillText(fmt(y), left - 4, Y(y) + 4);
     ctx.textAlign = 'center';
     for (const x of [x0, x1]) ctx.fillText(String(Math.round(x * 100) / 100), X(x), height - 8);
     series.forEach((s, i) => {
