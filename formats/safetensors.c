@@ -37,17 +37,25 @@ int st_parse(uint8_t *buf, size_t len, st_file *out, char *err, size_t errlen)
     memset(out, 0, sizeof *out);
     out->buf = buf;
     out->len = len;
-    if (len < 8) { snprintf(err, errlen, "not a safetensors file (shorter than 8 bytes)"); return -1; }
+    /* st_parse owns buf from here on: every failure frees it through st_free. */
+    if (len < 8) {
+        snprintf(err, errlen, "not a safetensors file (shorter than 8 bytes)");
+        st_free(out);
+        return -1;
+    }
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = hlen << 8 | buf[i];
     if (hlen > len - 8 || hlen > ST_MAX_HEADER_BYTES) {
-        snprintf(err, errlen, "header length %llu does not fit the file of %zu bytes", (unsigned long long)hlen, len);
+        snprintf(err, errlen, "not a safetensors file (its 8-byte header length, %llu, does not fit the %zu-byte file)",
+                 (unsigned long long)hlen, len);
+        st_free(out);
         return -1;
     }
     cJSON *root = cJSON_ParseWithLength((const char *)buf + 8, (size_t)hlen);
     if (!root || !cJSON_IsObject(root)) {
-        snprintf(err, errlen, "header is not a JSON object");
+        snprintf(err, errlen, "not a safetensors file (the header is not a JSON object)");
         cJSON_Delete(root);
+        st_free(out);
         return -1;
     }
     const uint8_t *data = buf + 8 + hlen;

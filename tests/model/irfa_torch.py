@@ -144,7 +144,41 @@ class Model:
         return self.generator(t).numpy(), w.numpy()
 
 
-def generator_step(model, responses, images, alpha, beta_pix, lr, eps):
+VGG19_LAYOUT = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"]
+VGG_CUTS = (8, 15, 22, 29, 35)
+
+
+def vgg19_features(weights=None, gen=None):
+    """torchvision's VGG19 `features` (same indices), with weights from a dict or random ones."""
+    layers, cin = [], 3
+    for v in VGG19_LAYOUT:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2, 2))
+        else:
+            layers += [nn.Conv2d(cin, v, 3, padding=1), nn.ReLU()]
+            cin = v
+    feats = nn.Sequential(*layers)
+    with torch.no_grad():
+        for i, m in enumerate(feats):
+            if isinstance(m, nn.Conv2d):
+                if weights is not None:
+                    m.weight.copy_(weights[f"features.{i}.weight"])
+                    m.bias.copy_(weights[f"features.{i}.bias"])
+                else:
+                    m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * (2.0 / (m.weight[0].numel())) ** 0.5)
+                    m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.01)
+    return feats.eval()
+
+
+def vgg_loss(feats, y_hat, y, size):
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    a = (F.interpolate(y_hat, size=(size, size), mode="bilinear", align_corners=False) - mean) / std
+    b = (F.interpolate(y, size=(size, size), mode="bilinear", align_corners=False) - mean) / std
+    return sum(F.l1_loss(feats[:cut](a), feats[:cut](b)) for cut in VGG_CUTS) / len(VGG_CUTS)
+
+
+def generator_step(model, responses, images, alpha, beta_pix, lr, eps, vgg=None, vgg_size=224, beta_vgg=0.69):
     """The generator update of the public code (discriminator in training mode, logits), with Adam."""
     for mod in (model.irfa, model.generator, model.discriminator):
         mod.train()
@@ -160,6 +194,10 @@ def generator_step(model, responses, images, alpha, beta_pix, lr, eps):
     logits = model.discriminator(torch.cat([t, y_hat], 1))
     y = torch.from_numpy(images)
     loss = alpha * F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)) + beta_pix * F.l1_loss(y_hat, y)
+    if vgg is not None:
+        for p in vgg.parameters():
+            p.requires_grad_(False)
+        loss = loss + beta_vgg * vgg_loss(vgg, y_hat, y, vgg_size)
     opt.zero_grad()
     loss.backward()
     opt.step()
@@ -215,6 +253,10 @@ def main():
     st.add_argument("--beta-pix", type=float, default=0.3)
     st.add_argument("--lr", type=float, default=7.8e-4)
     st.add_argument("--eps", type=float, default=1e-8)
+    st.add_argument("--vgg", help="VGG19 weights (features.N.*) to add the perceptual term")
+    st.add_argument("--vgg-size", type=int, default=224)
+    vg = sub.add_parser("vgg-weights", help="random VGG19 features weights with torchvision's names")
+    vg.add_argument("--out", required=True)
     a = ap.parse_args()
     torch.set_num_threads(2)
     if a.cmd == "make":
@@ -235,9 +277,13 @@ def main():
         electrodes, c, i, k = config_from_state(sd)
         model = Model(electrodes, c, i, k)
         model.load_state_dict(sd)
+        vgg = vgg19_features(load_file(a.vgg)[0]) if a.vgg else None
         generator_step(model, np.load(a.responses).astype(np.float32), np.load(a.images).astype(np.float32),
-                       a.alpha, a.beta_pix, a.lr, a.eps)
+                       a.alpha, a.beta_pix, a.lr, a.eps, vgg, a.vgg_size)
         save_file(model.state_dict(), a.out)
+    elif a.cmd == "vgg-weights":
+        feats = vgg19_features(gen=torch.Generator().manual_seed(5))
+        save_file({f"features.{k}": v for k, v in feats.state_dict().items()}, a.out)
     else:
         sd, meta = load_file(a.checkpoint)
         electrodes, c, i, k = config_from_state(sd)

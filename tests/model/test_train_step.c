@@ -10,8 +10,8 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 8) {
-        fprintf(stderr, "usage: %s CHECKPOINT RESPONSES.npy IMAGES.npy OUT.safetensors DEVICE EPS LR\n", argv[0]);
+    if (argc != 8 && argc != 10) {
+        fprintf(stderr, "usage: %s CHECKPOINT RESPONSES.npy IMAGES.npy OUT.safetensors DEVICE EPS LR [VGG.safetensors VGG_SIZE]\n", argv[0]);
         return 2;
     }
     char err[1024];
@@ -29,11 +29,15 @@ int main(int argc, char **argv)
     irfa_model *m = irfa_model_new(ctx, &info.cfg, true);
     irfa_model_reset(m);
     if (checkpoint_load(m, argv[1], err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
+    if (argc == 10 && irfa_model_enable_vgg(m, argv[8], atoi(argv[9]), err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
     m->adam_g.eps = (float)atof(argv[6]);
     m->adam_g.lr = (float)atof(argv[7]);
     irfa_model_set_batch(m, resp.data, img.data, (int)resp.shape[0]);
     irfa_losses L = irfa_model_train_step(m);
-    printf("loss %.7g (adversarial %.7g, l1 %.7g)\n", L.total, L.adversarial, L.l1);
+    printf("loss %.7g (adversarial %.7g, l1 %.7g, vgg %.7g)\n", L.total, L.adversarial, L.l1, L.vgg);
     int rc = checkpoint_save(m, argv[4], NULL, 0, NULL, err, sizeof err);
     if (rc) fprintf(stderr, "%s\n", err);
     int vmsg = compute_validation_messages(ctx);

@@ -21,7 +21,9 @@ set(IRFA_VGG_TESTS "")
 foreach(backend cpu vulkan)
   # r64: image 32 resized to 64; r32: no resize; r40: a side that pooling makes odd.
   foreach(case r64 r32 r40)
-    add_test(NAME vgg_compare_${case}_${backend} COMMAND vgg19_test compare ${backend} ${IRFA_VGG_REF_DIR} ${case})
+    add_test(NAME vgg_compare_${case}_${backend}
+             COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/vgg19_compare.py $<TARGET_FILE:vgg19_test>
+                     ${backend} ${IRFA_VGG_REF_DIR} ${case})
     list(APPEND IRFA_VGG_TESTS vgg_compare_${case}_${backend})
   endforeach()
   add_test(NAME vgg_refuse_missing_${backend}

@@ -111,7 +111,8 @@ def flip_directions(features, y_hat, y, resize, weight, tau=2e-6):
         win = a.detach()[:, :, :h // 2 * 2, :w // 2 * 2].reshape(n, c, h // 2, 2, w // 2, 2)
         win = win.permute(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
         top, arg = win.sort(-1, descending=True)
-        near = (top[..., 0] - top[..., 1] < tau * a.detach().abs().max()) & (top[..., 0] > 0)
+        # (a window whose runner-up is a ReLU zero is the ReLU decision above, not a second site)
+        near = (top[..., 0] - top[..., 1] < tau * a.detach().abs().max()) & (top[..., 1] > 0)
         for idx in torch.nonzero(near).tolist():
             b, ch, r, col = idx
             pos = [(b, ch, 2 * r + int(arg[b, ch, r, col, j]) // 2, 2 * col + int(arg[b, ch, r, col, j]) % 2)

@@ -1,8 +1,9 @@
 /* Tests of the VGG19 perceptual loss (model/vgg19.h) against tests/vgg/vgg19_reference.py.
  *
- *   vgg19_test compare DEVICE DIR CASE      loss and dy_hat vs PyTorch (float64); a repeated call gives
- *                                           the same; on Vulkan a captured call replayed with a new loss
- *                                           weight too, and no validation messages
+ *   vgg19_test compare DEVICE DIR CASE PREFIX   loss and dy_hat into PREFIX_*.npy (vgg19_compare.py
+ *                                           checks them against PyTorch); a repeated call gives the same;
+ *                                           on Vulkan a captured call replayed with a new loss weight too,
+ *                                           and no validation messages
  *   vgg19_test refuse DEVICE FILE TEXT...   vgg19_loss_new fails with a message holding FILE and each TEXT
  *   vgg19_test bad_sizes DEVICE WEIGHTS     impossible batch/image/resize values are refused
  *   vgg19_test bench DEVICE WEIGHTS BATCH IMAGE RESIZE REPS   time of one forward_backward on random
@@ -17,10 +18,6 @@
 #include "compute/ops.h"
 #include "formats/npy.h"
 #include "model/vgg19.h"
-
-/* Gradients are compared relative to their largest magnitude: single elements near zero carry no
- * meaning of their own (and an L1 sign can flip at a near-tie in either implementation). */
-#define REL_TOL 1e-4
 
 static int failures;
 
@@ -64,7 +61,7 @@ static compute_ctx *open_device(const char *spec)
     return ctx;
 }
 
-/* max |a - b| / max |b| */
+/* max |a - b| / max |b|: single elements near zero carry no meaning of their own */
 static double max_rel_error(const float *a, const float *b, size_t n)
 {
     double diff = 0.0, scale = 0.0;
@@ -91,18 +88,18 @@ static int check_validation(compute_ctx *ctx)
     return n;
 }
 
-static int run_compare(const char *device, const char *dir, const char *cas)
+/* Writes PREFIX_loss.npy and PREFIX_grad.npy (first call) for vgg19_compare.py, which compares them with
+ * PyTorch. Checks here what needs no reference: dy_hat is overwritten, a repeated call gives the same,
+ * a captured replay (Vulkan) follows a new loss weight, no validation messages. */
+static int run_compare(const char *device, const char *dir, const char *cas, const char *prefix)
 {
-    npy_array yhat, y, setup, want_loss, want_grad;
+    npy_array yhat, y, setup;
     load_npy(dir, cas, "yhat", &yhat);
     load_npy(dir, cas, "y", &y);
     load_npy(dir, cas, "setup", &setup);
-    load_npy(dir, cas, "loss", &want_loss);
-    load_npy(dir, cas, "grad", &want_grad);
     const float *cfg = setup.data;
     int batch = (int)yhat.shape[0], side = (int)yhat.shape[2], resize = (int)cfg[0];
     float weight = cfg[1];
-    double ref_loss = ((const float *)want_loss.data)[0];
 
     compute_ctx *ctx = open_device(device);
     char path[4096], err[1024];
@@ -129,12 +126,14 @@ static int run_compare(const char *device, const char *dir, const char *cas)
     vgg19_loss_forward_backward(v, t_yhat, t_y, dloss, loss, dy_hat);
     tensor_read(loss, &got);
     tensor_read(dy_hat, grad);
-    double dt = now_s() - t0;
-    double loss_err = fabs(got - ref_loss) / fabs(ref_loss);
-    double grad_err = max_rel_error(grad, want_grad.data, n);
-    expect(loss_err <= REL_TOL, "loss %.7f vs PyTorch %.7f: relative error %.2e (%.0f ms)", got, ref_loss,
-           loss_err, dt * 1e3);
-    expect(grad_err <= REL_TOL, "dy_hat vs PyTorch: max relative error %.2e", grad_err);
+    printf("loss %.7f, first call %.0f ms\n", got, (now_s() - t0) * 1e3);
+    int64_t one = 1, shape[4] = {yhat.shape[0], yhat.shape[1], yhat.shape[2], yhat.shape[3]};
+    char out[4096];
+    snprintf(out, sizeof out, "%s_loss.npy", prefix);
+    int rc = npy_save_f32(out, &got, 1, &one, err, sizeof err);
+    snprintf(out, sizeof out, "%s_grad.npy", prefix);
+    if (!rc) rc = npy_save_f32(out, grad, 4, shape, err, sizeof err);
+    expect(rc == 0, "results written to %s_*.npy %s", prefix, rc ? err : "");
 
     /* A second call on the same buffers gives the same: nothing depends on what the last call left. */
     tensor_fill(dy_hat, -7.0f);
@@ -146,7 +145,7 @@ static int run_compare(const char *device, const char *dir, const char *cas)
     expect(got2 == got && repeat_err <= 1e-6, "repeated call: loss %.7f, dy_hat max relative change %.2e", got2,
            repeat_err);
 
-    /* Vulkan: the call captured once, replayed with a doubled loss weight written between replays. */
+    /* Vulkan: the call captured once, replayed with a doubled loss weight written before the replay. */
     compute_graph *g = compute_capture_begin(ctx);
     if (g) {
         vgg19_loss_forward_backward(v, t_yhat, t_y, dloss, loss, dy_hat);
@@ -154,13 +153,14 @@ static int run_compare(const char *device, const char *dir, const char *cas)
         float doubled = 2.0f * weight;
         tensor_write(dloss, &doubled);
         tensor_fill(dy_hat, 55.0f);
+        tensor_fill(loss, 0.0f);
         compute_graph_run(g);
         tensor_read(loss, &got2);
         tensor_read(dy_hat, grad2);
         for (size_t i = 0; i < n; i++) grad2[i] *= 0.5f;
-        double replay_err = max_rel_error(grad2, want_grad.data, n);
-        expect(fabs(got2 - ref_loss) / fabs(ref_loss) <= REL_TOL && replay_err <= REL_TOL,
-               "captured replay with weight %g: loss %.7f, dy_hat/2 max relative error %.2e", doubled, got2,
+        double replay_err = max_rel_error(grad2, grad, n);
+        expect(got2 == got && replay_err <= 1e-6,
+               "captured replay with weight %g: loss %.7f, dy_hat/2 max relative change %.2e", doubled, got2,
                replay_err);
         compute_graph_free(g);
     }
@@ -175,8 +175,9 @@ static int run_compare(const char *device, const char *dir, const char *cas)
     tensor_free(dloss);
     vgg19_loss_free(v);
     compute_close(ctx);
-    npy_array *arrays[] = {&yhat, &y, &setup, &want_loss, &want_grad};
-    for (int k = 0; k < 5; k++) npy_free(arrays[k]);
+    npy_free(&yhat);
+    npy_free(&y);
+    npy_free(&setup);
     return failures ? 1 : 0;
 }
 
@@ -263,13 +264,13 @@ static int run_bench(const char *device, const char *weights, int batch, int sid
 
 int main(int argc, char **argv)
 {
-    if (argc >= 5 && !strcmp(argv[1], "compare")) return run_compare(argv[2], argv[3], argv[4]);
+    if (argc == 6 && !strcmp(argv[1], "compare")) return run_compare(argv[2], argv[3], argv[4], argv[5]);
     if (argc >= 4 && !strcmp(argv[1], "refuse")) return run_refuse(argv[2], argv[3], argc - 4, argv + 4);
     if (argc == 4 && !strcmp(argv[1], "bad_sizes")) return run_bad_sizes(argv[2], argv[3]);
     if (argc == 8 && !strcmp(argv[1], "bench"))
         return run_bench(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
     fprintf(stderr,
-            "usage: %s compare DEVICE DIR CASE | refuse DEVICE FILE TEXT... | bad_sizes DEVICE WEIGHTS |\n"
+            "usage: %s compare DEVICE DIR CASE PREFIX | refuse DEVICE FILE TEXT... | bad_sizes DEVICE WEIGHTS |\n"
             "       bench DEVICE WEIGHTS BATCH IMAGE RESIZE REPS\n", argv[0]);
     return 2;
 }
