@@ -16,13 +16,8 @@ target_link_libraries(ops_test PRIVATE irfa_compute irfa_formats)
 add_test(NAME ops_harness_selftest COMMAND ops_test selftest cpu ${IRFA_OPS_GOLDEN_DIR})
 set_tests_properties(ops_harness_selftest PROPERTIES TIMEOUT 60)
 
-# Under IRFA_SANITIZE the Khronos validation layer itself leaks ~4 KB (C++ objects of the unloaded
-# layer), which LeakSanitizer reports at exit; without the layer the Vulkan tests leak nothing. So
-# Vulkan tests run with leak detection off (address and UB checks stay on); CPU tests keep it.
-set(IRFA_OPS_VK_ASAN "")
-if(IRFA_SANITIZE)
-  set(IRFA_OPS_VK_ASAN ";ASAN_OPTIONS=detect_leaks=0")
-endif()
+# Vulkan tests get IRFA_VK_TEST_ENV (tests/CMakeLists.txt): the validation layer, and no leak
+# detection in sanitizer builds because of the layer's own leak.
 
 set(IRFA_OPS_FAMILIES linear conv2d conv_transpose2d batchnorm activation softmax elementwise reduce
     shape resize pool loss adam capture init)
@@ -32,7 +27,7 @@ foreach(family ${IRFA_OPS_FAMILIES})
     set_tests_properties(ops_${family}_${backend} PROPERTIES FIXTURES_REQUIRED ops_golden TIMEOUT 300)
     if(backend STREQUAL "vulkan")
       # Khronos validation with synchronization validation; the test asserts zero messages.
-      set_tests_properties(ops_${family}_${backend} PROPERTIES ENVIRONMENT "IRFA_VK_VALIDATION=1${IRFA_OPS_VK_ASAN}")
+      set_tests_properties(ops_${family}_${backend} PROPERTIES ENVIRONMENT "${IRFA_VK_TEST_ENV}")
     endif()
   endforeach()
 endforeach()
@@ -47,6 +42,6 @@ foreach(tile 128,128,16,8,8 64,128,16,8,8 128,64,16,8,8)
     set(name ops_${family}_vulkan_tile${tile_name})
     add_test(NAME ${name} COMMAND ops_test ${family} vulkan ${IRFA_OPS_GOLDEN_DIR})
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED ops_golden TIMEOUT 300
-                         ENVIRONMENT "IRFA_VK_VALIDATION=1;IRFA_VK_GEMM_TILE=${tile}${IRFA_OPS_VK_ASAN}")
+                         ENVIRONMENT "${IRFA_VK_TEST_ENV};IRFA_VK_GEMM_TILE=${tile}")
   endforeach()
 endforeach()

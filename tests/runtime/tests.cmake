@@ -1,6 +1,6 @@
 add_executable(test_vk_runtime ${CMAKE_CURRENT_LIST_DIR}/test_vk_runtime.c)
 target_link_libraries(test_vk_runtime PRIVATE irfa_compute)
 add_test(NAME runtime_vulkan COMMAND test_vk_runtime vulkan)
-set_tests_properties(runtime_vulkan PROPERTIES ENVIRONMENT "IRFA_VK_VALIDATION=1" TIMEOUT 300)
+set_tests_properties(runtime_vulkan PROPERTIES ENVIRONMENT "${IRFA_VK_TEST_ENV}" TIMEOUT 300)
 add_test(NAME runtime_cpu COMMAND test_vk_runtime cpu)
 add_test(NAME runtime_device_selection COMMAND test_vk_runtime selection)

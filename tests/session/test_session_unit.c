@@ -167,11 +167,12 @@ static void test_round_trip(void)
     session_data_free(&d);
 }
 
+/* A parser that dies of a signal, as a crashing HDF5 library would. SIGABRT rather than a provoked
+ * SIGSEGV: the sanitizers turn a SIGSEGV into a plain exit, but leave SIGABRT alone. */
 static int crash(void *ctx, char *err, size_t errlen)
 {
     (void)ctx; (void)err; (void)errlen;
-    volatile int *p = NULL;
-    return *p;
+    abort();
 }
 static int fail_with_message(void *ctx, char *err, size_t errlen) { (void)ctx; snprintf(err, errlen, "bad.h5: missing dataset '/x'"); return -1; }
 static int spin(void *ctx, char *err, size_t errlen)

@@ -11,11 +11,7 @@ add_test(NAME vgg_reference_generate
          COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/vgg19_reference.py ${IRFA_VGG_REF_DIR})
 set_tests_properties(vgg_reference_generate PROPERTIES FIXTURES_SETUP vgg_reference TIMEOUT 300)
 
-set(IRFA_VGG_VK_ENV "IRFA_VK_VALIDATION=1")
-if(IRFA_SANITIZE)
-  # The Khronos validation layer leaks a few KB at unload (see tests/ops/tests.cmake).
-  set(IRFA_VGG_VK_ENV "IRFA_VK_VALIDATION=1;ASAN_OPTIONS=detect_leaks=0")
-endif()
+set(IRFA_VGG_VK_ENV "${IRFA_VK_TEST_ENV}")
 
 set(IRFA_VGG_TESTS "")
 foreach(backend cpu vulkan)
