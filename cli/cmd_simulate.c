@@ -20,7 +20,7 @@ static void simulate_usage(FILE *f)
             "  --electrodes-per-array N  (default 64)\n"
             "  --unusable-array A        array whose electrodes are unreliable, 0 = none (default 6)\n"
             "  --days N                  recording days, each with its own gain drift (default 4)\n"
-            "  --images DIR              use these PNG images (sorted by name) instead of dead leaves\n"
+            "  --images DIR              use these PNG or JPEG images (sorted by name) instead of dead leaves\n"
             "  --time-resolved           also write the 1 ms time course and 5 x 27 ms space-time windows\n"
             "  --no-zscore               skip the z-score per electrode per day\n"
             "  --no-filter               keep every electrode (no reliability / RF filter)\n"

@@ -1,5 +1,7 @@
-/* NPZ archives (numpy.savez): a ZIP of .npy members. Only stored (uncompressed) members are read;
- * np.savez_compressed archives are refused with a message saying so. */
+/* NPZ archives (numpy.savez / numpy.savez_compressed): a ZIP of .npy members, stored or deflated.
+ * Archives are untrusted: a deflated member must inflate to exactly the size its headers declare
+ * (at most 4 GiB, and no more than deflate's 1032:1 ratio allows), and every member's CRC-32 is
+ * checked. */
 #ifndef IRFA_NPZ_H
 #define IRFA_NPZ_H
 #include <stddef.h>

@@ -3,7 +3,7 @@
 # Usage: scripts/install_deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config glslc libvulkan-dev mesa-vulkan-drivers libopenblas-dev
-      libsqlite3-dev libcjson-dev libpng-dev libmicrohttpd-dev libhdf5-dev)
+      libsqlite3-dev libcjson-dev libpng-dev libjpeg-dev zlib1g-dev libmicrohttpd-dev libhdf5-dev)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(vulkan-validationlayers python3-torch python3-numpy python3-h5py python3-yaml chromium)
   # The browser tests need node and npm; machines with another Node.js build keep theirs.

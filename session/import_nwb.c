@@ -220,7 +220,7 @@ static int build_nwb(const void *vopts, const import_prep *p, session_data *d, c
         char **paths;
         size_t np;
         if (stimuli_list_folder(o->images, &paths, &np, err, errlen)) goto done;
-        if (np < (size_t)n_images) { snprintf(err, errlen, "%s: %zu PNG images, the trials use %d", o->images, np, n_images); fs_free_names(paths, np); goto done; }
+        if (np < (size_t)n_images) { snprintf(err, errlen, "%s: %zu PNG or JPEG images, the trials use %d", o->images, np, n_images); fs_free_names(paths, np); goto done; }
         int bad = 0;
         for (int i = 0; i < n_images && !bad; i++) {
             if (slot[i] < 0) continue;

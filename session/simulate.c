@@ -56,7 +56,7 @@ static int make_stimuli(const sim_options *o, session_data *d, char *err, size_t
     if (stimuli_list_folder(o->images_dir, &paths, &n, err, errlen)) return -1;
     int rc = -1;
     if (n < (size_t)(o->n_train + o->n_test))
-        snprintf(err, errlen, "%s: %zu PNG images, need %d (train) + %d (test)", o->images_dir, n, o->n_train, o->n_test);
+        snprintf(err, errlen, "%s: %zu PNG or JPEG images, need %d (train) + %d (test)", o->images_dir, n, o->n_train, o->n_test);
     else if (!stimuli_load_files((const char *const *)paths, o->n_train, o->image_size, d->stim_train, err, errlen) &&
              !stimuli_load_files((const char *const *)paths + o->n_train, o->n_test, o->image_size, d->stim_test, err, errlen))
         rc = 0;

@@ -5,6 +5,7 @@ HDF5 file, and the malformed variants. Run with /usr/bin/python3 (numpy, h5py).
 usage: make_fixtures.py KIND OUTDIR   (KIND: npy, tvsd, nwb, malformed)
 """
 import csv
+import io
 import json
 import os
 import struct
@@ -77,10 +78,56 @@ def make_npy(out):
     image_table(out, names)
     electrodes(out)
     train, reps = responses()
-    np.savez(os.path.join(out, "rec.npz"), train=train, test_reps=reps,
-             train_day=np.repeat([0, 1], N_TRAIN // 2), test_day=np.tile(np.arange(R) % 2, N_TEST))
+    arrays = dict(train=train, test_reps=reps, train_day=np.repeat([0, 1], N_TRAIN // 2),
+                  test_day=np.tile(np.arange(R) % 2, N_TEST))
+    np.savez(os.path.join(out, "rec.npz"), **arrays)
+    np.savez_compressed(os.path.join(out, "rec_compressed.npz"), **arrays)
     np.save(os.path.join(out, "train.npy"), train.astype(np.float64))
     np.save(os.path.join(out, "test.npy"), reps.mean(1))
+
+
+def npy_bytes(a):
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, a)
+    return buf.getvalue()
+
+
+def write_zip(path, members):
+    """A ZIP written field by field so the tests can make its headers lie. members: dicts with name,
+    data (uncompressed bytes), and optional deflate (default True), crc, usize (declared values)."""
+    out, central = b"", b""
+    for m in members:
+        data = m["data"]
+        if m.get("deflate", True):
+            c = zlib.compressobj(6, zlib.DEFLATED, -15)
+            packed, method = c.compress(data) + c.flush(), 8
+        else:
+            packed, method = data, 0
+        crc = m.get("crc", zlib.crc32(data) & 0xFFFFFFFF)
+        usize = m.get("usize", len(data))
+        name = m["name"].encode()
+        sizes = struct.pack("<III", crc, len(packed), usize)
+        local = struct.pack("<IHHHHH", 0x04034B50, 20, 0, method, 0, 0x21) + sizes + struct.pack("<HH", len(name), 0)
+        central += struct.pack("<IHHHHHH", 0x02014B50, 20, 20, 0, method, 0, 0x21) + sizes
+        central += struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, len(out)) + name
+        out += local + name + packed
+    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(out), 0)
+    with open(path, "wb") as f:
+        f.write(out + central + eocd)
+
+
+def make_bad_npz(d, train, reps):
+    """Compressed archives with a wrong CRC, and with declared sizes that lie (zip-bomb style)."""
+    good = lambda: [dict(name="train.npy", data=npy_bytes(train)), dict(name="test_reps.npy", data=npy_bytes(reps))]
+    write_zip(os.path.join(d, "good_handmade.npz"), good())
+    m = good()
+    m[0]["crc"] = (zlib.crc32(m[0]["data"]) ^ 0x1) & 0xFFFFFFFF
+    write_zip(os.path.join(d, "bad_crc.npz"), m)
+    # 16 MiB of zeros behind a header that declares a 1000-byte array: inflating stops at 1000
+    bomb = npy_bytes(np.zeros((2048, 2048), np.float32))
+    write_zip(os.path.join(d, "bomb.npz"), [dict(name="train.npy", data=bomb, usize=1000), good()[1]])
+    # and 3 GB declared for a few kilobytes: more than deflate can expand, refused before allocating
+    write_zip(os.path.join(d, "bomb_ratio.npz"), [dict(name="train.npy", data=npy_bytes(train), usize=3 << 30), good()[1]])
 
 
 def mat73(path):
@@ -181,7 +228,7 @@ def make_malformed(out):
     np.save(os.path.join(d, "nan.npy"), bad)
     bad = train.copy(); bad[1, 2] = np.inf
     np.save(os.path.join(d, "inf.npy"), bad)
-    np.savez_compressed(os.path.join(d, "compressed.npz"), train=train, test_reps=reps)
+    make_bad_npz(d, train, reps)
     # an image of another size, and an unreadable one
     os.makedirs(os.path.join(d, "images_badsize"), exist_ok=True)
     os.makedirs(os.path.join(d, "images_garbage"), exist_ok=True)

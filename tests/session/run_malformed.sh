@@ -29,7 +29,9 @@ expect object_dtype object.npy "object arrays" -- import npy --train "$F/object.
 expect shape_mismatch wrong_e.npy "shape mismatch" -- import npy --train "$F/train.npy" --test "$F/wrong_e.npy" $STIM
 expect nan_response nan.npy "NaN" -- import npy --train "$F/nan.npy" --test "$F/test.npy" $STIM
 expect inf_response inf.npy "infinite" -- import npy --train "$F/inf.npy" --test "$F/test.npy" $STIM
-expect compressed_npz compressed.npz "compressed" -- import npy --npz "$F/compressed.npz" $STIM
+expect npz_bad_crc bad_crc.npz "fails its CRC-32 check" -- import npy --npz "$F/bad_crc.npz" $STIM
+expect npz_bomb bomb.npz "inflates to more than the 1000 bytes" -- import npy --npz "$F/bomb.npz" $STIM
+expect npz_bomb_ratio bomb_ratio.npz "a ratio deflate cannot reach" -- import npy --npz "$F/bomb_ratio.npz" $STIM
 expect wrong_image_size img_007.png "wrong image size" -- import npy --train "$F/train.npy" --test "$F/test.npy" \
     --images "$F/images_badsize" --image-table "$F/image_table.csv" --electrodes "$F/electrodes.csv"
 expect unreadable_image img_004.png "unreadable image" -- import npy --train "$F/train.npy" --test "$F/test.npy" \
@@ -49,4 +51,5 @@ if "$CLI" import nwb --nwb "$F/good.nwb" --out "$W/existing" 2>"$W/stderr"; then
 grep -q "already exists" "$W/stderr" && grep -q keep "$W/existing/marker" || { echo "FAIL existing: $(cat "$W/stderr")"; fails=$((fails + 1)); }
 # the good file of the same shape imports, so the failures above are about the defects
 "$CLI" import nwb --nwb "$F/good.nwb" --size 16 --out "$W/good" >/dev/null || { echo "FAIL the good NWB file does not import"; fails=$((fails + 1)); }
+"$CLI" import npy --npz "$F/good_handmade.npz" $STIM --size 16 --out "$W/good_npz" >/dev/null || { echo "FAIL the good hand-made NPZ does not import"; fails=$((fails + 1)); }
 [ "$fails" -eq 0 ] && echo "malformed inputs ok" || { echo "$fails failure(s)"; exit 1; }
