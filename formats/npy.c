@@ -194,35 +194,40 @@ int npy_load(const char *path, npy_array *out, char *err, size_t errlen)
     return rc;
 }
 
-int npy_load_f32(const char *path, npy_array *out, int allow_nonfinite, char *err, size_t errlen)
+int npy_convert_f32(npy_array *a, int allow_nonfinite, const char *label, char *err, size_t errlen)
 {
-    if (npy_load(path, out, err, errlen)) return -1;
-    float *f = malloc(out->numel * sizeof(float) + 1);
-    if (!f) { npy_free(out); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    for (size_t i = 0; i < out->numel; i++) {
+    float *f = malloc(a->numel * sizeof(float) + 1);
+    if (!f) { npy_free(a); snprintf(err, errlen, "%s: out of memory", label); return -1; }
+    for (size_t i = 0; i < a->numel; i++) {
         double v;
-        switch (out->dtype) {
-        case NPY_F32: v = ((float *)out->data)[i]; break;
-        case NPY_F64: v = ((double *)out->data)[i]; break;
-        case NPY_I32: v = ((int32_t *)out->data)[i]; break;
-        case NPY_I64: v = (double)((int64_t *)out->data)[i]; break;
-        case NPY_I16: v = ((int16_t *)out->data)[i]; break;
-        case NPY_U16: v = ((uint16_t *)out->data)[i]; break;
-        case NPY_U8: case NPY_BOOL: v = ((uint8_t *)out->data)[i]; break;
+        switch (a->dtype) {
+        case NPY_F32: v = ((float *)a->data)[i]; break;
+        case NPY_F64: v = ((double *)a->data)[i]; break;
+        case NPY_I32: v = ((int32_t *)a->data)[i]; break;
+        case NPY_I64: v = (double)((int64_t *)a->data)[i]; break;
+        case NPY_I16: v = ((int16_t *)a->data)[i]; break;
+        case NPY_U16: v = ((uint16_t *)a->data)[i]; break;
+        case NPY_U8: case NPY_BOOL: v = ((uint8_t *)a->data)[i]; break;
         default: v = 0;
         }
         if (!allow_nonfinite && !isfinite(v)) {
-            snprintf(err, errlen, "%s: element %zu is %s", path, i, isnan(v) ? "NaN" : "infinite");
+            snprintf(err, errlen, "%s: element %zu is %s", label, i, isnan(v) ? "NaN" : "infinite");
             free(f);
-            npy_free(out);
+            npy_free(a);
             return -1;
         }
         f[i] = (float)v;
     }
-    free(out->data);
-    out->data = f;
-    out->dtype = NPY_F32;
+    free(a->data);
+    a->data = f;
+    a->dtype = NPY_F32;
     return 0;
+}
+
+int npy_load_f32(const char *path, npy_array *out, int allow_nonfinite, char *err, size_t errlen)
+{
+    if (npy_load(path, out, err, errlen)) return -1;
+    return npy_convert_f32(out, allow_nonfinite, path, err, errlen);
 }
 
 void npy_free(npy_array *a)

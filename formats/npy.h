@@ -26,6 +26,9 @@ int npy_load(const char *path, npy_array *out, char *err, size_t errlen);
 /* Load and convert to float32 (from f32, f64, integer or bool dtypes). Rejects NaN/Inf unless
  * allow_nonfinite. */
 int npy_load_f32(const char *path, npy_array *out, int allow_nonfinite, char *err, size_t errlen);
+/* Converts a loaded array to float32 in place; on failure frees it and names `label` (file or member)
+ * in err. Rejects NaN/Inf unless allow_nonfinite. */
+int npy_convert_f32(npy_array *a, int allow_nonfinite, const char *label, char *err, size_t errlen);
 void npy_free(npy_array *a);
 
 /* Write a float32 array atomically (temporary file, fsync, rename). Returns 0 or -1 with err. */

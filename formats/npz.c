@@ -268,29 +268,7 @@ int npz_load_f32(const char *path, const char *name, npy_array *out, char *err, 
 {
     int rc = npz_load(path, name, out, err, errlen);
     if (rc) return rc;
-    float *f = malloc(out->numel * sizeof(float) + 1);
-    if (!f) { npy_free(out); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    for (size_t i = 0; i < out->numel; i++) {
-        double v;
-        switch (out->dtype) {
-        case NPY_F32: v = ((float *)out->data)[i]; break;
-        case NPY_F64: v = ((double *)out->data)[i]; break;
-        case NPY_I32: v = ((int32_t *)out->data)[i]; break;
-        case NPY_I64: v = (double)((int64_t *)out->data)[i]; break;
-        case NPY_I16: v = ((int16_t *)out->data)[i]; break;
-        case NPY_U16: v = ((uint16_t *)out->data)[i]; break;
-        default: v = ((uint8_t *)out->data)[i]; break;
-        }
-        if (!isfinite(v)) {
-            snprintf(err, errlen, "%s[%s]: element %zu is %s", path, name, i, isnan(v) ? "NaN" : "infinite");
-            free(f);
-            npy_free(out);
-            return -1;
-        }
-        f[i] = (float)v;
-    }
-    free(out->data);
-    out->data = f;
-    out->dtype = NPY_F32;
-    return 0;
+    char label[1024];
+    snprintf(label, sizeof label, "%.900s[%.100s]", path, name);
+    return npy_convert_f32(out, 0, label, err, errlen);
 }
