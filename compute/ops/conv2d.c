@@ -54,12 +54,7 @@ void op_conv2d_backward(const tensor *x, const tensor *w, const tensor *dy,
 {
     const char *op = "conv2d_backward";
     check_conv2d(op, x, w, NULL, dy, "dy", p);
-    op_check_ctx(op, "dx", dx, x->ctx);
-    op_check_ctx(op, "dw", dw, x->ctx);
-    op_check_ctx(op, "db", db, x->ctx);
-    op_check_same_shape(op, "dx", dx, "x", x);
-    op_check_same_shape(op, "dw", dw, "w", w);
-    op_check_vector(op, "db", db, w->shape[0]);
+    op_check_conv_grads(op, x, w, dx, dw, db, w->shape[0]);
     if (x->ctx->backend == COMPUTE_CPU) cpu_conv2d_backward(x, w, dy, dx, dw, db, p);
     else vk_conv2d_backward(x, w, dy, dx, dw, db, p);
 }

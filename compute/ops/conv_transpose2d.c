@@ -53,12 +53,7 @@ void op_conv_transpose2d_backward(const tensor *x, const tensor *w, const tensor
 {
     const char *op = "conv_transpose2d_backward";
     check_conv_transpose2d(op, x, w, NULL, dy, "dy", p);
-    op_check_ctx(op, "dx", dx, x->ctx);
-    op_check_ctx(op, "dw", dw, x->ctx);
-    op_check_ctx(op, "db", db, x->ctx);
-    op_check_same_shape(op, "dx", dx, "x", x);
-    op_check_same_shape(op, "dw", dw, "w", w);
-    op_check_vector(op, "db", db, dy->shape[1]);
+    op_check_conv_grads(op, x, w, dx, dw, db, dy->shape[1]);
     if (x->ctx->backend == COMPUTE_CPU) cpu_conv_transpose2d_backward(x, w, dy, dx, dw, db, p);
     else vk_conv_transpose2d_backward(x, w, dy, dx, dw, db, p);
 }

@@ -39,3 +39,14 @@ void op_check_numel(const char *op, const char *name, const tensor *t, size_t n)
     TENSOR_CHECK(t->numel == n, "%s: %s is %s (%zu elements), expected %zu elements", op, name,
                  SHAPE(t), t->numel, n);
 }
+
+void op_check_conv_grads(const char *op, const tensor *x, const tensor *w, const tensor *dx, const tensor *dw,
+                         const tensor *db, int n_bias)
+{
+    op_check_ctx(op, "dx", dx, x->ctx);
+    op_check_ctx(op, "dw", dw, x->ctx);
+    op_check_ctx(op, "db", db, x->ctx);
+    op_check_same_shape(op, "dx", dx, "x", x);
+    op_check_same_shape(op, "dw", dw, "w", w);
+    op_check_vector(op, "db", db, n_bias);
+}

@@ -19,6 +19,10 @@ void op_check_same_shape(const char *op, const char *name, const tensor *t,
                          const char *ref_name, const tensor *ref);
 /* t (when non-NULL) must be 1-d of length n. */
 void op_check_vector(const char *op, const char *name, const tensor *t, int n);
+/* The gradient outputs of a convolution backward (each may be NULL): dx like x, dw like w, db of
+ * n_bias elements, all on x's context. */
+void op_check_conv_grads(const char *op, const tensor *x, const tensor *w, const tensor *dx, const tensor *dw,
+                         const tensor *db, int n_bias);
 /* t (when non-NULL) must hold exactly n elements. */
 void op_check_numel(const char *op, const char *name, const tensor *t, size_t n);
 
