@@ -116,6 +116,29 @@ void op_resize_bilinear_backward(const tensor *dy, tensor *dx);
 void op_maxpool2x2_forward(const tensor *x, tensor *y);
 void op_maxpool2x2_backward(const tensor *x, const tensor *dy, tensor *dx);
 
+/* ---- Separable transpose attention (IRFA, science.md 2.3) -------------------------------------------
+ * Keys and values come in separable form: for sample n, head j, channel c and pixel (y, x)
+ *   K[n,j,c,y,x] = ka[n,j,c] + kx[j,c,x] + ky[j,c,y]      (V likewise from va, vx, vy)
+ * which is exactly what the grouped 1x1 key/value convolutions of positional-encoded embeddings give.
+ * Scores per map (n, j): S = scale * conv2d(K[n,j], ws) with PyTorch padding='same', stride 1 (a bias
+ * of the score convolution shifts every head's score alike and cancels in the softmax, so there is none);
+ * w = softmax of S over the heads j; t[n,c,y,x] = sum_j w[n,j,c,y,x] V[n,j,c,y,x].
+ * Because K is separable, so is its convolution, up to the k x k classes of border rows/columns that
+ * the zero padding creates; the op works on those small parts and never holds K, V or S (nor w, unless
+ * asked), so its memory is O(N h c (H + W) k) instead of O(N h c H W).
+ * Shapes: ka, va [N,h,C]; kx, vx [h,C,W]; ky, vy [h,C,H]; ws [C,C,k,k]; t [N,C,H,W];
+ * w [N,h,C,H,W] (optional output). Needs H, W >= k and k <= SEPATTN_MAX_KERNEL. */
+#define SEPATTN_MAX_KERNEL 16
+typedef struct sepattn_tensors {
+    tensor *ka, *kx, *ky;   /* key parts */
+    tensor *va, *vx, *vy;   /* value parts */
+    tensor *ws;             /* score convolution kernel */
+} sepattn_tensors;
+void op_separable_attention_forward(const sepattn_tensors *in, float scale, tensor *t, tensor *w);
+/* grad holds the gradient outputs (same shapes as in's tensors; any may be NULL, overwritten). */
+void op_separable_attention_backward(const sepattn_tensors *in, float scale, const tensor *dt,
+                                     const sepattn_tensors *grad);
+
 /* ---- Losses (mean reduction, out is [1]) --------------------------------------------------------- */
 void op_l1_loss_forward(const tensor *pred, const tensor *target, tensor *out);
 void op_l1_loss_backward(const tensor *pred, const tensor *target, const tensor *dloss, tensor *dpred);

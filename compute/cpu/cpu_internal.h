@@ -10,7 +10,7 @@
  * Contents are undefined. The memory is kept for the thread's lifetime so hot loops never allocate
  * (the largest user is one image's im2col: 8 MB per thread at the IRFA attention shape, 512 x 4096
  * floats). Aborts when out of memory. */
-enum { CPU_SCRATCH_COL = 0, CPU_SCRATCH_PARTIAL, CPU_SCRATCH_DOUBLE, CPU_SCRATCH_SLOTS };
+enum { CPU_SCRATCH_COL = 0, CPU_SCRATCH_PARTIAL, CPU_SCRATCH_DOUBLE, CPU_SCRATCH_ATTENTION, CPU_SCRATCH_SLOTS };
 float *cpu_scratch(int slot, size_t count);
 void *cpu_scratch_bytes(int slot, size_t bytes);
 double *cpu_scratch_double(int slot, size_t count);

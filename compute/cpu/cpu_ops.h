@@ -30,6 +30,9 @@ void cpu_sigmoid_forward(const tensor *x, tensor *y);
 void cpu_sigmoid_backward(const tensor *y, const tensor *dy, tensor *dx);
 void cpu_softmax_forward(const tensor *x, tensor *y, int axis);
 void cpu_softmax_backward(const tensor *y, const tensor *dy, tensor *dx, int axis);
+void cpu_separable_attention_forward(const sepattn_tensors *in, float scale, tensor *t, tensor *w);
+void cpu_separable_attention_backward(const sepattn_tensors *in, float scale, const tensor *dt,
+                                       const sepattn_tensors *grad);
 void cpu_add_forward(const tensor *a, const tensor *b, tensor *y);
 void cpu_add_backward(const tensor *dy, tensor *da, tensor *db);
 void cpu_mul_forward(const tensor *a, const tensor *b, tensor *y);

@@ -30,6 +30,9 @@ void vk_sigmoid_forward(const tensor *x, tensor *y);
 void vk_sigmoid_backward(const tensor *y, const tensor *dy, tensor *dx);
 void vk_softmax_forward(const tensor *x, tensor *y, int axis);
 void vk_softmax_backward(const tensor *y, const tensor *dy, tensor *dx, int axis);
+void vk_separable_attention_forward(const sepattn_tensors *in, float scale, tensor *t, tensor *w);
+void vk_separable_attention_backward(const sepattn_tensors *in, float scale, const tensor *dt,
+                                      const sepattn_tensors *grad);
 void vk_add_forward(const tensor *a, const tensor *b, tensor *y);
 void vk_add_backward(const tensor *dy, tensor *da, tensor *db);
 void vk_mul_forward(const tensor *a, const tensor *b, tensor *y);

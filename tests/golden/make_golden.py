@@ -265,6 +265,32 @@ def case_bce(name, shape, hard_targets, scale=4.0):
     return c
 
 
+def case_separable_attention(name, n, h, c, H, W, k):
+    """IRFA's transpose attention with keys/values in separable form, the naive way: materialise K and
+    V, convolve every map (padding='same', with a bias, which must cancel in the softmax), softmax over
+    heads, mix."""
+    scale = 1.0 / (c * k * k) ** 0.5
+    cs = Case(name, "separable_attention", {"scale": scale})
+    ins = {"ka": randn(n, h, c), "kx": randn(h, c, W), "ky": randn(h, c, H),
+           "va": randn(n, h, c), "vx": randn(h, c, W), "vy": randn(h, c, H),
+           "ws": randn(c, c, k, k) * 0.7}
+    ins = {key: leaf(v) for key, v in ins.items()}
+    K = ins["ka"][:, :, :, None, None] + ins["kx"][None, :, :, None, :] + ins["ky"][None, :, :, :, None]
+    V = ins["va"][:, :, :, None, None] + ins["vx"][None, :, :, None, :] + ins["vy"][None, :, :, :, None]
+    S = F.conv2d(K.reshape(n * h, c, H, W), ins["ws"], randn(c), padding="same").reshape(n, h, c, H, W) * scale
+    w = F.softmax(S, dim=1)
+    t = (w * V).sum(1)
+    dt = randn(*t.shape)
+    names = ["ka", "kx", "ky", "va", "vx", "vy", "ws"]
+    gs = grads_of(t, dt, [ins[key] for key in names])
+    for key in names:
+        cs.put(key, ins[key])
+    for key, g in zip(names, gs):
+        cs.put("d" + key, g)
+    cs.put("t", t), cs.put("w", w), cs.put("dt", dt)
+    return cs
+
+
 def case_adam(name, shape, lr, betas, eps, weight_decay, steps=3):
     c = Case(name, "adam", {"lr": lr, "beta1": betas[0], "beta2": betas[1], "eps": eps,
                             "weight_decay": weight_decay, "steps": steps})
@@ -384,6 +410,14 @@ def build_cases():
     cs.append(case_bce("bce_extreme_logits_3x11", (3, 11), False, scale=60.0))
     cs.append(case_maxpool("maxpool_negative_1x3x4x6", (1, 3, 4, 6), offset=-10.0))
     cs.append(case_resize("resize_same_4x5", (1, 2, 4, 5), (4, 5)))
+
+    # IRFA attention: even kernel (asymmetric 'same' padding), odd kernel, 1x1, a grid as small as
+    # the kernel, and a row wider than 64 (Vulkan's backward then uses 128-wide workgroups).
+    cs.append(case_separable_attention("sepattn_k4_2x3x4x6x7", 2, 3, 4, 6, 7, 4))
+    cs.append(case_separable_attention("sepattn_k3_3x2x3x5x5", 3, 2, 3, 5, 5, 3))
+    cs.append(case_separable_attention("sepattn_k1_2x4x2x3x4", 2, 4, 2, 3, 4, 1))
+    cs.append(case_separable_attention("sepattn_k4_grid4_1x2x3x4x5", 1, 2, 3, 4, 5, 4))
+    cs.append(case_separable_attention("sepattn_k2_wide_2x2x2x3x70", 2, 2, 2, 3, 70, 2))
 
     cs.append(case_adam("adam_3steps_5x7", (5, 7), 1e-2, (0.5, 0.999), 1e-8, 0.0))
     cs.append(case_adam("adam_3steps_wd_4x3", (4, 3), 7.8e-4, (0.9, 0.99), 1e-6, 0.01))

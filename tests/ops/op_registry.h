@@ -15,7 +15,7 @@ typedef struct ot_grad_pair {
     const char *grad;    /* its gradient output, e.g. "dx" */
 } ot_grad_pair;
 
-#define OT_MAX_GRADS 4
+#define OT_MAX_GRADS 8
 typedef struct ot_op {
     const char *op;          /* "op" in the golden index.json */
     const char *family;      /* ctest family: ops_<family>_<backend> */
@@ -42,6 +42,6 @@ extern const ot_op ot_op_linear, ot_op_conv2d, ot_op_conv_transpose2d, ot_op_bat
 extern const ot_op ot_op_relu, ot_op_leaky_relu, ot_op_sigmoid, ot_op_softmax;
 extern const ot_op ot_op_add, ot_op_mul, ot_op_scale, ot_op_sum, ot_op_mean;
 extern const ot_op ot_op_concat, ot_op_slice, ot_op_resize_bilinear, ot_op_maxpool2x2;
-extern const ot_op ot_op_l1_loss, ot_op_bce_logits, ot_op_adam;
+extern const ot_op ot_op_l1_loss, ot_op_bce_logits, ot_op_adam, ot_op_separable_attention;
 
 #endif

@@ -20,7 +20,7 @@ set_tests_properties(ops_harness_selftest PROPERTIES TIMEOUT 60)
 # detection in sanitizer builds because of the layer's own leak.
 
 set(IRFA_OPS_FAMILIES linear conv2d conv_transpose2d batchnorm activation softmax elementwise reduce
-    shape resize pool loss adam capture init)
+    shape resize pool loss adam attention capture init)
 foreach(family ${IRFA_OPS_FAMILIES})
   foreach(backend cpu vulkan)
     add_test(NAME ops_${family}_${backend} COMMAND ops_test ${family} ${backend} ${IRFA_OPS_GOLDEN_DIR})
