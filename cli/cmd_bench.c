@@ -1,6 +1,7 @@
 /* `irfa bench ops`: throughput of the ops at the shapes the IRFA model runs, on one device, next to
  * a plain OpenBLAS SGEMM on this machine for scale. */
 #include <cblas.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,18 +140,64 @@ static void sgemm_reference(int n, double *gflops)
     free(a); free(b); free(c);
 }
 
+/* One line (or JSON object) per case: milliseconds, and GFLOPS when flops > 0, else GB/s when
+ * bytes > 0 (ops with neither, like the fused attention, get the time alone). */
 static void report(bool json, bool *first, const char *name, double seconds, double flops, double bytes)
 {
     double rate = flops > 0 ? flops / seconds * 1e-9 : bytes / seconds * 1e-9;
     const char *unit = flops > 0 ? "GFLOPS" : "GB/s";
     if (json) {
-        printf("%s\n    {\"op\": \"%s\", \"ms\": %.3f, \"%s\": %.2f}", *first ? "" : ",", name, seconds * 1e3,
-               flops > 0 ? "gflops" : "gbps", rate);
+        printf("%s\n    {\"op\": \"%s\", \"ms\": %.3f", *first ? "" : ",", name, seconds * 1e3);
+        if (flops > 0 || bytes > 0) printf(", \"%s\": %.2f", flops > 0 ? "gflops" : "gbps", rate);
+        printf("}");
         *first = false;
-    } else {
+    } else if (flops > 0 || bytes > 0) {
         printf("  %-52s %10.3f ms %10.2f %s\n", name, seconds * 1e3, rate, unit);
+    } else {
+        printf("  %-52s %10.3f ms\n", name, seconds * 1e3);
     }
     fflush(stdout);
+}
+
+/* The separable transpose attention at the reference shape. */
+typedef struct attention_state {
+    sepattn_tensors in, grad;
+    tensor *t, *dt, *w;
+    float scale;
+} attention_state;
+static void attention_fwd(void *s_) { attention_state *s = s_; op_separable_attention_forward(&s->in, s->scale, s->t, NULL); }
+static void attention_fwd_w(void *s_) { attention_state *s = s_; op_separable_attention_forward(&s->in, s->scale, s->t, s->w); }
+static void attention_bwd(void *s_) { attention_state *s = s_; op_separable_attention_backward(&s->in, s->scale, s->dt, &s->grad); }
+
+static void bench_attention(compute_ctx *ctx, irfa_rng *rng, bool json, bool *first, double min_s, int n, int h,
+                            int c, int grid, int k)
+{
+    attention_state s = {.scale = 1.0f / sqrtf((float)(c * k * k))};
+    tensor **parts[7] = {&s.in.ka, &s.in.kx, &s.in.ky, &s.in.va, &s.in.vx, &s.in.vy, &s.in.ws};
+    tensor **grads[7] = {&s.grad.ka, &s.grad.kx, &s.grad.ky, &s.grad.va, &s.grad.vx, &s.grad.vy, &s.grad.ws};
+    for (int i = 0; i < 7; i++) {
+        bool per_sample = i == 0 || i == 3;
+        *parts[i] = i == 6 ? tensor_newv(ctx, 4, c, c, k, k)
+                  : per_sample ? tensor_newv(ctx, 3, n, h, c) : tensor_newv(ctx, 3, h, c, grid);
+        init_normal(*parts[i], rng, 0.0f, 1.0f);
+        *grads[i] = tensor_new_like(*parts[i]);
+    }
+    s.t = tensor_newv(ctx, 4, n, c, grid, grid);
+    s.dt = tensor_new_like(s.t);
+    s.w = tensor_newv(ctx, 5, n, h, c, grid, grid);
+    init_normal(s.dt, rng, 0.0f, 1.0f);
+    char name[128];
+    snprintf(name, sizeof name, "separable attention (%d,%d,%d,%d,%d) k%d", n, h, c, grid, grid, k);
+    bench_case f = {name, 0, 0, attention_fwd, &s};
+    report(json, first, name, time_case(ctx, &f, min_s), 0, 0);
+    snprintf(name, sizeof name, "separable attention, writing w");
+    bench_case fw = {name, 0, 0, attention_fwd_w, &s};
+    report(json, first, name, time_case(ctx, &fw, min_s), 0, 0);
+    snprintf(name, sizeof name, "separable attention (backward)");
+    bench_case b = {name, 0, 0, attention_bwd, &s};
+    report(json, first, name, time_case(ctx, &b, min_s), 0, 0);
+    for (int i = 0; i < 7; i++) { tensor_free(*parts[i]); tensor_free(*grads[i]); }
+    tensor_free(s.t); tensor_free(s.dt); tensor_free(s.w);
 }
 
 static int bench_ops(const char *device, bool json, double min_s, int batch)
@@ -168,9 +215,8 @@ static int bench_ops(const char *device, bool json, double min_s, int batch)
                 ctx->name, sgemm, batch);
 
     const int heads = 15, c = 32, grid = 64, k = 4;
+    bench_attention(ctx, &rng, json, &first, min_s, batch, heads, c, grid, k);
     struct { const char *name; int n, cin, h, cout, k; conv2d_params p; bool transpose, bias; } convs[] = {
-        {"attention score conv 32->32 k4 same, 64x64", batch * heads, c, grid, c, k, conv2d_params_same(k, k, 1), false, true},
-        {"grouped 1x1 conv 480->480 (15 groups), 64x64", batch, heads * c, grid, heads * c, 1, conv2d_params_make(1, 0, heads), false, true},
         {"U-Net conv 32->64 k4 s2, 64x64", batch, c, 64, 64, 4, conv2d_params_make(2, 1, 1), false, true},
         {"U-Net conv 64->128 k4 s2, 32x32", batch, 64, 32, 128, 4, conv2d_params_make(2, 1, 1), false, false},
         {"U-Net conv 128->256 k4 s2, 16x16", batch, 128, 16, 256, 4, conv2d_params_make(2, 1, 1), false, false},
@@ -195,9 +241,9 @@ static int bench_ops(const char *device, bool json, double min_s, int batch)
         conv_free(s);
     }
 
-    /* Memory-bound ops on the attention tensor (N, h, c, i, i). */
+    /* Memory-bound ops at the U-Net's largest activation (N, 128, i/2, i/2). */
     unary_state u = {0};
-    u.x = tensor_newv(ctx, 5, batch, heads, c, grid, grid);
+    u.x = tensor_newv(ctx, 4, batch, 128, grid / 2, grid / 2);
     u.y = tensor_new_like(u.x);
     u.dy = tensor_new_like(u.x);
     u.dx = tensor_new_like(u.x);
@@ -205,11 +251,11 @@ static int bench_ops(const char *device, bool json, double min_s, int batch)
     random_fill(u.x, &rng);
     random_fill(u.dy, &rng);
     double nbytes = (double)u.x->numel * sizeof(float);
-    bench_case sf = {"softmax over heads (8,15,32,64,64)", 0, 2 * nbytes, softmax_fwd, &u};
+    bench_case sf = {"softmax over channels (8,128,32,32)", 0, 2 * nbytes, softmax_fwd, &u};
     report(json, &first, sf.name, time_case(ctx, &sf, min_s), 0, 2 * nbytes);
-    bench_case sb = {"softmax over heads (backward)", 0, 3 * nbytes, softmax_bwd, &u};
+    bench_case sb = {"softmax over channels (backward)", 0, 3 * nbytes, softmax_bwd, &u};
     report(json, &first, sb.name, time_case(ctx, &sb, min_s), 0, 3 * nbytes);
-    bench_case lr = {"leaky relu (8,15,32,64,64)", 0, 2 * nbytes, lrelu_fwd, &u};
+    bench_case lr = {"leaky relu (8,128,32,32)", 0, 2 * nbytes, lrelu_fwd, &u};
     report(json, &first, lr.name, time_case(ctx, &lr, min_s), 0, 2 * nbytes);
     tensor_free(u.x); tensor_free(u.y); tensor_free(u.dy); tensor_free(u.dx);
 
@@ -242,9 +288,59 @@ static double peak_rss_mb(void)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
+/* Eval-mode forward passes for at least min_s seconds (after two warm-up passes): samples/s. */
+static double time_inference(irfa_model *m, compute_ctx *ctx, bool want_attention, double min_s, int *runs)
+{
+    for (int w = 0; w < 2; w++) irfa_model_infer(m, want_attention);
+    compute_sync(ctx);
+    double t0 = now_s(), t;
+    *runs = 0;
+    do {
+        irfa_model_infer(m, want_attention);
+        compute_sync(ctx);
+        (*runs)++;
+        t = now_s() - t0;
+    } while (t < min_s || *runs < 3);
+    return *runs * m->cfg.batch / t;
+}
+
+/* Per-phase milliseconds per step (or batch) of `runs` profiled training steps or inference passes.
+ * The CPU backend runs ops eagerly, so the phases are exact; on Vulkan a step is one command buffer. */
+static void profile_model(irfa_model *m, bool training, int runs, double *ms)
+{
+    irfa_model_profile(m, true);
+    for (int r = 0; r < runs; r++) {
+        if (training) irfa_model_train_step(m);
+        else irfa_model_infer(m, false);
+    }
+    compute_sync(m->ctx);
+    for (int p = 0; p < IRFA_PHASES; p++) ms[p] = m->phase_seconds[p] * 1e3 / runs;
+    irfa_model_profile(m, false);
+}
+
+static void print_profile(bool json, const char *key, const char *title, const double *ms)
+{
+    double total = 0;
+    for (int p = 0; p < IRFA_PHASES; p++) total += ms[p];
+    if (json) {
+        printf(", \"%s\": {", key);
+        bool first = true;
+        for (int p = 0; p < IRFA_PHASES; p++) {
+            if (ms[p] <= 0) continue;
+            printf("%s\"%s\": %.3f", first ? "" : ", ", irfa_phase_names[p], ms[p]);
+            first = false;
+        }
+        printf("}");
+        return;
+    }
+    printf("  %s (ms per batch):\n", title);
+    for (int p = 0; p < IRFA_PHASES; p++)
+        if (ms[p] > 0) printf("    %-40s %9.2f  %5.1f%%\n", irfa_phase_names[p], ms[p], 100.0 * ms[p] / total);
+}
+
 /* Training and inference throughput of the IRFA model at the reference configuration
  * (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch 8, no VGG), after warm-up. */
-static int bench_model(const char *device, bool json, double min_s, int batch)
+static int bench_model(const char *device, bool json, double min_s, int batch, bool profile)
 {
     char err[512];
     compute_ctx *ctx = compute_open(device, err, sizeof err);
@@ -278,28 +374,40 @@ static int bench_model(const char *device, bool json, double min_s, int batch)
     double tensor_mb = (double)tensor_bytes_peak() / (1024.0 * 1024.0);
 
     int runs = 0;
-    for (int w = 0; w < 2; w++) irfa_model_infer(m);
-    compute_sync(ctx);
-    t0 = now_s();
-    do {
-        irfa_model_infer(m);
-        compute_sync(ctx);
-        runs++;
-        t = now_s() - t0;
-    } while (t < min_s || runs < 3);
-    double infer_sps = runs * batch / t;
+    double infer_sps = time_inference(m, ctx, false, min_s, &runs);
+    /* With the attention w written too, as `irfa reconstruct` does for the IRF maps. */
+    irfa_attention_keep_w(&m->att);
+    int runs_w = 0;
+    double infer_w_sps = time_inference(m, ctx, true, min_s, &runs_w);
+    double prof_train[IRFA_PHASES], prof_infer[IRFA_PHASES];
+    if (profile) {
+        profile_model(m, true, steps, prof_train);
+        profile_model(m, false, runs, prof_infer);
+    }
     irfa_model_free(m);
     free(x);
     free(y);
-    if (json)
-        printf("{\"device\": \"%s\", \"batch\": %d, \"train_samples_per_s\": %.3f, \"infer_samples_per_s\": %.3f, "
-               "\"peak_rss_mb\": %.1f, \"peak_tensor_mb\": %.1f, \"train_steps\": %d, \"infer_batches\": %d}\n",
-               ctx->name, batch, train_sps, infer_sps, train_peak, tensor_mb, steps, runs);
-    else
+    if (json) {
+        printf("{\"device\": \"%s\", \"blas_kernels\": \"%s\", \"batch\": %d, \"train_samples_per_s\": %.3f, "
+               "\"infer_samples_per_s\": %.3f, \"infer_with_attention_samples_per_s\": %.3f, \"peak_rss_mb\": %.1f, "
+               "\"peak_tensor_mb\": %.1f, \"train_steps\": %d, \"infer_batches\": %d",
+               ctx->name, compute_blas_core(), batch, train_sps, infer_sps, infer_w_sps, train_peak, tensor_mb, steps, runs);
+        if (profile) {
+            print_profile(true, "profile_train_ms", NULL, prof_train);
+            print_profile(true, "profile_infer_ms", NULL, prof_infer);
+        }
+        printf("}\n");
+    } else {
         printf("device: %s\nIRFA reference configuration (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch %d, no VGG)\n"
                "  training:  %8.2f samples/s (%d steps)\n  inference: %8.2f samples/s (%d batches)\n"
+               "  inference writing the attention w (IRF maps): %.2f samples/s (%d batches)\n"
                "  peak resident memory during training: %.0f MB (tensors: %.0f MB)\n",
-               ctx->name, batch, train_sps, steps, infer_sps, runs, train_peak, tensor_mb);
+               ctx->name, batch, train_sps, steps, infer_sps, runs, infer_w_sps, runs_w, train_peak, tensor_mb);
+        if (profile) {
+            print_profile(false, NULL, "training step profile", prof_train);
+            print_profile(false, NULL, "inference profile", prof_infer);
+        }
+    }
     int vmsg = compute_validation_messages(ctx);
     compute_close(ctx);
     if (vmsg) { fprintf(stderr, "irfa bench: %d Vulkan validation messages\n", vmsg); return 1; }
@@ -309,16 +417,17 @@ static int bench_model(const char *device, bool json, double min_s, int batch)
 int cmd_bench(int argc, char **argv)
 {
     const char *device = NULL, *what = NULL;
-    bool json = false;
+    bool json = false, profile = false;
     double min_s = 0.5;
     long batch = 8;
     for (int i = 1; i < argc; i++) {
         const char *v;
         bool missing;
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: irfa bench [ops] [--device D] [--json] [--min-seconds S] [--batch B]\n"
+            printf("usage: irfa bench [ops] [--device D] [--json] [--min-seconds S] [--batch B] [--profile]\n"
                    "irfa bench: training and inference samples/s and peak memory of the IRFA model at the\n"
                    "reference configuration (15 arrays x 64 electrodes, c=32, grid 64, k=4, batch 8, no VGG).\n"
+                   "  --profile: then time each phase of a step (CPU backend; on Vulkan a step is one submission)\n"
                    "irfa bench ops: times each op (forward and backward) at the IRFA shapes and prints GFLOPS or\n"
                    "GB/s, next to OpenBLAS SGEMM on this machine's CPU.\n");
             return 0;
@@ -332,6 +441,8 @@ int cmd_bench(int argc, char **argv)
             if (missing || !opt_parse_int(v, 2, 256, &batch)) { fprintf(stderr, "irfa bench: --batch must be 2..256\n"); return 2; }
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (!strcmp(argv[i], "--profile")) {
+            profile = true;
         } else if (argv[i][0] != '-' && !what) {
             what = argv[i];
         } else {
@@ -341,5 +452,6 @@ int cmd_bench(int argc, char **argv)
     }
     if (what && !strcmp(what, "ops")) return bench_ops(device, json, min_s, (int)batch);
     if (what) { fprintf(stderr, "irfa bench: unknown benchmark '%s' (use `irfa bench` or `irfa bench ops`)\n", what); return 2; }
-    return bench_model(device, json, min_s, (int)batch);
+    if (profile && what) { fprintf(stderr, "irfa bench: --profile is for the model benchmark\n"); return 2; }
+    return bench_model(device, json, min_s, (int)batch, profile);
 }

@@ -96,7 +96,7 @@ int cmd_reconstruct(int argc, char **argv)
         fprintf(stderr, "irfa reconstruct: %s\n", err);
     } else {
         reconstruction r;
-        reconstruct_all(m, responses, n, attention, &r);
+        reconstruct_all(m, responses, n, RECON_IRF | (attention ? RECON_ATTENTION : 0u), &r);
         char images[4096];
         snprintf(images, sizeof images, "%s/images", out);
         if (reconstruction_save(&r, out, images, err, sizeof err)) fprintf(stderr, "irfa reconstruct: %s\n", err);

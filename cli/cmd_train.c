@@ -1,6 +1,7 @@
 /* `irfa train`: trains IRFA on a session; writes RUNDIR/checkpoint.safetensors, optimizer.safetensors
  * (for --resume), metrics.jsonl (one line per epoch), progress.json, and the test split's
- * reconstructions (reconstructions.npy, reconstructions/NNNNNN.png, IRF maps). */
+ * reconstructions (reconstructions.npy, reconstructions/NNNNNN.png, IRF maps; attention.npy with
+ * --attention). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ typedef struct train_options {
     const char *session, *out, *device, *vgg;
     long epochs, batch, features, grid, kernel, seed, d_every, max_train, vgg_size;
     double alpha, beta_vgg, beta_pix, lr_g, lr_d;
-    bool resume, quiet;
+    bool resume, quiet, attention;
 } train_options;
 
 static void usage(FILE *f)
@@ -42,6 +43,7 @@ static void usage(FILE *f)
             "  --lr-g L --lr-d L generator / discriminator Adam learning rates (7.8e-4, 1e-4)\n"
             "  --d-every N       update the discriminator every N-th batch (default 100)\n"
             "  --max-train N     use only the first N training samples\n"
+            "  --attention       also write the test split's attention w (attention.npy, N x h x c x I x I)\n"
             "  --resume          continue the run in RUNDIR\n"
             "  --quiet           no progress line\n");
 }
@@ -56,6 +58,7 @@ static int parse(int argc, char **argv, train_options *o)
         if (!strcmp(argv[i], "--help")) { usage(stdout); return 1; }
         if (!strcmp(argv[i], "--resume")) { o->resume = true; continue; }
         if (!strcmp(argv[i], "--quiet")) { o->quiet = true; continue; }
+        if (!strcmp(argv[i], "--attention")) { o->attention = true; continue; }
         if (opt_value(argc, argv, &i, "--session", &v, &missing)) o->session = v;
         else if (opt_value(argc, argv, &i, "--out", &v, &missing)) o->out = v;
         else if (opt_value(argc, argv, &i, "--device", &v, &missing)) o->device = v;
@@ -259,7 +262,7 @@ int cmd_train(int argc, char **argv)
         double secs = now_s() - t0;
         if (!o.quiet) fputc('\n', stderr);
         reconstruction rec;
-        reconstruct_all(m, test_x, s.n_test, false, &rec);
+        reconstruct_all(m, test_x, s.n_test, 0, &rec);
         double test_l1, test_r;
         simple_test_metrics(rec.images, s.test_stimuli, s.n_test, per_img, &test_l1, &test_r);
         reconstruction_free(&rec);
@@ -281,8 +284,13 @@ int cmd_train(int argc, char **argv)
                 sum_total / nb, sum_l1 / nb, test_l1, test_r, secs);
     }
     {
+        /* The IRF maps need the attention w of each batch, which training never holds: the test split
+         * goes through an inference model of the saved checkpoint, after the training state is gone. */
+        irfa_model_free(m);
+        m = irfa_model_new(ctx, &cfg, false);
+        if (checkpoint_load(m, ckpt_path, err, sizeof err)) { fprintf(stderr, "irfa train: %s\n", err); goto out_loop; }
         reconstruction rec;
-        reconstruct_all(m, test_x, s.n_test, false, &rec);
+        reconstruct_all(m, test_x, s.n_test, RECON_IRF | (o.attention ? RECON_ATTENTION : 0u), &rec);
         char pngs[4096];
         snprintf(pngs, sizeof pngs, "%s/reconstructions", o.out);
         if (reconstruction_save(&rec, o.out, pngs, err, sizeof err)) fprintf(stderr, "irfa train: %s\n", err);

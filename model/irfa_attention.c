@@ -25,12 +25,10 @@ static void kv_init(irfa_kv *kv, param_set *ps, const char *name, int batch, int
     kv->wsum = tensor_newv(ctx, 4, 1, heads, c, half);
     kv->prod = tensor_newv(ctx, 4, batch, heads, c, half);
     kv->a = tensor_newv(ctx, 3, batch, heads, c);
-    kv->a2 = tensor_newv(ctx, 5, batch, heads, c, 1, 1);
-    kv->x = tensor_newv(ctx, 5, 1, heads, c, 1, grid);
-    kv->y = tensor_newv(ctx, 5, 1, heads, c, grid, 1);
-    kv->k1 = tensor_newv(ctx, 5, batch, heads, c, 1, grid);
+    kv->a2 = tensor_newv(ctx, 3, batch, heads, c);
+    kv->x = tensor_newv(ctx, 3, heads, c, grid);
+    kv->y = tensor_newv(ctx, 3, heads, c, grid);
     if (!training) return;
-    kv->dk1 = tensor_new_like(kv->k1);
     kv->dx = tensor_new_like(kv->x);
     kv->dy = tensor_new_like(kv->y);
     kv->da2 = tensor_new_like(kv->a2);
@@ -47,15 +45,14 @@ static void kv_init(irfa_kv *kv, param_set *ps, const char *name, int batch, int
 
 static void kv_free(irfa_kv *kv)
 {
-    tensor *ts[] = {kv->w1, kv->w2, kv->wsum, kv->prod, kv->a, kv->a2, kv->x, kv->y, kv->k1, kv->dk1, kv->dx,
+    tensor *ts[] = {kv->w1, kv->w2, kv->wsum, kv->prod, kv->a, kv->a2, kv->x, kv->y, kv->dx,
                     kv->dy, kv->da2, kv->dprod, kv->dwsum, kv->dw1a, kv->dw2a, kv->dw1, kv->dw2, kv->dm, kv->dpx,
                     kv->dpy};
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) tensor_free(ts[i]);
 }
 
-/* out [N, h, c, i, i] = a + X + Y, see the header. m4: M viewed [N, h, 1, c/2]. */
-static void kv_forward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const tensor *pyt, tensor *out, int heads,
-                       int c)
+/* The parts a2 = a + b, X, Y of K (or V) = a2 + X + Y, see the header. m4: M viewed [N, h, 1, c/2]. */
+static void kv_forward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const tensor *pyt, int heads, int c)
 {
     int half = c / 2;
     op_slice_forward(kv->w->value, kv->w1, 1, 0);
@@ -65,29 +62,22 @@ static void kv_forward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const t
     op_mul_forward(m4, kv->wsum, kv->prod);
     op_sum_forward(kv->prod, kv->a, 3);
     tensor *b3 = tensor_viewv(kv->b->value, 3, 1, heads, c);
-    tensor *a2_3 = tensor_viewv(kv->a2, 3, kv->a->shape[0], heads, c);
-    op_add_forward(kv->a, b3, a2_3);
+    op_add_forward(kv->a, b3, kv->a2);
     tensor *x2 = tensor_viewv(kv->x, 2, heads * c, pxt->shape[0]);
     tensor *y2 = tensor_viewv(kv->y, 2, heads * c, pyt->shape[0]);
     op_linear_forward(kv->w1, pxt, NULL, x2);
     op_linear_forward(kv->w2, pyt, NULL, y2);
-    op_add_forward(kv->a2, kv->x, kv->k1);
-    op_add_forward(kv->k1, kv->y, out);
-    tensor_free(wsum2); tensor_free(b3); tensor_free(a2_3); tensor_free(x2); tensor_free(y2);
+    tensor_free(wsum2); tensor_free(b3); tensor_free(x2); tensor_free(y2);
 }
 
-/* dout: gradient w.r.t. the [N, h, c, i, i] output. Fills the weight/bias gradients and kv->dm,
- * kv->dpx, kv->dpy (this branch's share of the gradients of M, Px, Py). */
-static void kv_backward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const tensor *pyt, const tensor *dout,
-                        int heads, int c)
+/* From the gradients of the parts (kv->da2, kv->dx, kv->dy, written by the attention op) to the
+ * weight/bias gradients and kv->dm, kv->dpx, kv->dpy (this branch's share of the gradients of M, Px, Py). */
+static void kv_backward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const tensor *pyt, int heads, int c)
 {
     int half = c / 2;
-    op_add_backward(dout, kv->dk1, kv->dy);
-    op_add_backward(kv->dk1, kv->da2, kv->dx);
     tensor *db3 = tensor_viewv(kv->b->grad, 3, 1, heads, c);
-    tensor *da2_3 = tensor_viewv(kv->da2, 3, kv->a->shape[0], heads, c);
-    op_add_backward(da2_3, NULL, db3);
-    op_sum_backward(da2_3, kv->dprod, 3);
+    op_add_backward(kv->da2, NULL, db3);
+    op_sum_backward(kv->da2, kv->dprod, 3);
     op_mul_backward(m4, kv->wsum, kv->dprod, kv->dm, kv->dwsum);
     tensor *dx2 = tensor_viewv(kv->dx, 2, heads * c, pxt->shape[0]);
     tensor *dy2 = tensor_viewv(kv->dy, 2, heads * c, pyt->shape[0]);
@@ -98,7 +88,7 @@ static void kv_backward(irfa_kv *kv, const tensor *m4, const tensor *pxt, const 
     op_add_forward(dwsum2, kv->dw2a, kv->dw2);
     const tensor *halves[2] = {kv->dw1, kv->dw2};
     op_concat_forward(halves, 2, kv->w->grad, 1);
-    tensor_free(db3); tensor_free(da2_3); tensor_free(dx2); tensor_free(dy2); tensor_free(dwsum2);
+    tensor_free(db3); tensor_free(dx2); tensor_free(dy2); tensor_free(dwsum2);
 }
 
 void irfa_attention_init(irfa_attention *a, param_set *ps, int batch, int heads, const int *electrodes, int c,
@@ -161,22 +151,29 @@ void irfa_attention_init(irfa_attention *a, param_set *ps, int batch, int heads,
     ckpt_add(ps, "irfa.t.s.0.weight", 4, pws, a->ws->value, 0, CKPT_COPY);
     ckpt_add(ps, "irfa.t.s.0.bias", 1, pbs, a->bs->value, 0, CKPT_COPY);
     a->score_scale = 1.0f / sqrtf((float)(c * kernel * kernel));
-    a->score_p = conv2d_params_same(kernel, kernel, 1);
-    a->ws_scaled = tensor_new_like(a->ws->value);
-    a->bs_scaled = tensor_new_like(a->bs->value);
 
     a->e_all = tensor_newv(ctx, 2, batch, hh);
     a->e_bn = tensor_new_like(a->e_all);
     a->m = tensor_new_like(a->e_all);
-    for (int b = 0; b < 3; b++) a->big[b] = tensor_newv(ctx, 5, batch, heads, c, grid, grid);
-    a->w = a->big[2];
     a->t = tensor_newv(ctx, 4, batch, c, grid, grid);
     if (!training) return;
     a->dm = tensor_newv(ctx, 4, batch, heads, 1, half);
     a->de_bn = tensor_new_like(a->e_all);
     a->de_all = tensor_new_like(a->e_all);
-    a->dws_scaled = tensor_new_like(a->ws->value);
-    a->dbs_scaled = tensor_new_like(a->bs->value);
+    tensor_fill(a->bs->grad, 0.0f);   /* the score bias cancels in the softmax over heads */
+}
+
+void irfa_attention_keep_w(irfa_attention *a)
+{
+    if (!a->w) a->w = tensor_newv(a->t->ctx, 5, a->batch, a->heads, a->c, a->grid, a->grid);
+}
+
+/* The op's view of the key and value parts (grads: their gradient buffers). */
+static sepattn_tensors op_parts(irfa_attention *a, bool grads)
+{
+    irfa_kv *k = &a->key, *v = &a->value;
+    if (grads) return (sepattn_tensors){k->da2, k->dx, k->dy, v->da2, v->dx, v->dy, a->ws->grad};
+    return (sepattn_tensors){k->a2, k->x, k->y, v->a2, v->x, v->y, a->ws->value};
 }
 
 void irfa_attention_reset(irfa_attention *a, irfa_rng *rng)
@@ -192,58 +189,31 @@ void irfa_attention_reset(irfa_attention *a, irfa_rng *rng)
     init_pytorch_default(a->ws->value, a->bs->value, a->c * a->kernel * a->kernel, rng);
 }
 
-void irfa_attention_forward(irfa_attention *a, bool training)
+void irfa_attention_forward(irfa_attention *a, bool training, bool want_w)
 {
-    int n = a->batch, h = a->heads, c = a->c, i = a->grid;
-    tensor *kv = a->big[0], *scores = a->big[1];
+    TENSOR_CHECK(!want_w || a->w, "attention w asked for without irfa_attention_keep_w");
+    int n = a->batch, h = a->heads, c = a->c;
     for (int j = 0; j < h; j++) op_linear_forward(a->input[j], a->lin_w[j]->value, a->lin_b[j]->value, a->e[j]);
     op_concat_forward((const tensor *const *)a->e, h, a->e_all, 1);
     bn_layer_forward(&a->bn, a->e_all, a->e_bn, training);
     op_relu_forward(a->e_bn, a->m);
     tensor *m4 = tensor_viewv(a->m, 4, n, h, 1, c / 2);
-
-    kv_forward(&a->key, m4, a->px->value, a->py->value, kv, h, c);
-    op_scale_forward(a->ws->value, a->ws_scaled, a->score_scale, 0.0f);
-    op_scale_forward(a->bs->value, a->bs_scaled, a->score_scale, 0.0f);
-    tensor *k4 = tensor_viewv(kv, 4, n * h, c, i, i);
-    tensor *s4 = tensor_viewv(scores, 4, n * h, c, i, i);
-    op_conv2d_forward(k4, a->ws_scaled, a->bs_scaled, s4, &a->score_p);
-    op_softmax_forward(scores, a->w, 1);
-    kv_forward(&a->value, m4, a->px->value, a->py->value, kv, h, c);   /* K is no longer needed */
-    op_mul_forward(a->w, kv, scores);                                  /* w * V over the scores */
-    op_sum_forward(scores, a->t, 1);
-    tensor_free(k4);
-    tensor_free(s4);
+    kv_forward(&a->key, m4, a->px->value, a->py->value, h, c);
+    kv_forward(&a->value, m4, a->px->value, a->py->value, h, c);
     tensor_free(m4);
+    sepattn_tensors parts = op_parts(a, false);
+    op_separable_attention_forward(&parts, a->score_scale, a->t, want_w ? a->w : NULL);
 }
 
 void irfa_attention_backward(irfa_attention *a, const tensor *dt, bool training)
 {
     TENSOR_CHECK(a->training_buffers, "backward through an attention module built for inference");
-    int n = a->batch, h = a->heads, c = a->c, i = a->grid;
-    tensor *v = a->big[0], *tmp = a->big[1], *w = a->big[2];
-    /* T = sum_j w_j V_j, so dV = w dT and dw = V dT with dT broadcast over the heads. */
-    tensor *dt5 = tensor_viewv(dt, 5, n, 1, c, i, i);
+    int n = a->batch, h = a->heads, c = a->c;
+    sepattn_tensors parts = op_parts(a, false), grads = op_parts(a, true);
+    op_separable_attention_backward(&parts, a->score_scale, dt, &grads);
     tensor *m4 = tensor_viewv(a->m, 4, n, h, 1, c / 2);
-    op_mul_forward(w, dt5, tmp);                                       /* dV */
-    kv_backward(&a->value, m4, a->px->value, a->py->value, tmp, h, c);
-    op_mul_forward(v, dt5, tmp);                                       /* dw */
-    tensor *ds = a->big[0];                                            /* V is no longer needed */
-    op_softmax_backward(w, tmp, ds, 1);
-    /* K = (a + X) + Y from the forward's small terms, into the free buffer. */
-    op_add_forward(a->key.k1, a->key.y, tmp);
-    tensor *k4 = tensor_viewv(tmp, 4, n * h, c, i, i);
-    tensor *ds4 = tensor_viewv(ds, 4, n * h, c, i, i);
-    tensor *dk = w;                                                    /* w is no longer needed */
-    tensor *dk4 = tensor_viewv(dk, 4, n * h, c, i, i);
-    op_conv2d_backward(k4, a->ws_scaled, ds4, dk4, a->dws_scaled, a->dbs_scaled, &a->score_p);
-    op_scale_backward(a->dws_scaled, a->ws->grad, a->score_scale);
-    op_scale_backward(a->dbs_scaled, a->bs->grad, a->score_scale);
-    kv_backward(&a->key, m4, a->px->value, a->py->value, dk, h, c);
-    tensor_free(k4);
-    tensor_free(ds4);
-    tensor_free(dk4);
-    tensor_free(dt5);
+    kv_backward(&a->value, m4, a->px->value, a->py->value, h, c);
+    kv_backward(&a->key, m4, a->px->value, a->py->value, h, c);
     tensor_free(m4);
 
     op_add_forward(a->key.dpx, a->value.dpx, a->px->grad);
@@ -268,7 +238,6 @@ void irfa_attention_free(irfa_attention *a)
     bn_layer_free(&a->bn);
     kv_free(&a->key);
     kv_free(&a->value);
-    tensor *ts[] = {a->ws_scaled, a->bs_scaled, a->e_all, a->e_bn, a->m, a->big[0], a->big[1], a->big[2], a->t,
-                    a->dm, a->de_bn, a->de_all, a->dws_scaled, a->dbs_scaled};
+    tensor *ts[] = {a->e_all, a->e_bn, a->m, a->t, a->w, a->dm, a->de_bn, a->de_all};
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) tensor_free(ts[i]);
 }

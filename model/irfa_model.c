@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void irfa_config_default(irfa_config *cfg)
 {
@@ -58,7 +59,7 @@ irfa_model *irfa_model_new(compute_ctx *ctx, const irfa_config *cfg, bool traini
     m->target = tensor_new_flags(ctx, 4, ts, TENSOR_HOST_VISIBLE);
     m->d_in = tensor_newv(ctx, 4, n, c + 3, i, i);
     m->d_fake = tensor_new_like(m->d_in);
-    m->d_real = tensor_new_like(m->d_in);
+    m->d_real = m->d_fake;   /* the fake batch's pass is over before the real one is built */
     m->ones = tensor_new_like(m->dis.logits);
     m->zeros = tensor_new_like(m->dis.logits);
     tensor_fill(m->ones, 1.0f);
@@ -136,23 +137,59 @@ void irfa_model_set_batch(irfa_model *m, const float *responses, const float *im
 /* ---- the training step, in the order of the public code: on a discriminator batch the
  * discriminator is updated first (against the current generator), then the generator. ---- */
 
+const char *const irfa_phase_names[IRFA_PHASES] = {
+    "attention forward", "U-Net forward", "discriminator forward", "discriminator backward (input grad)",
+    "L1 / VGG losses", "U-Net backward", "attention backward", "Adam (generator)", "discriminator update",
+};
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void irfa_model_profile(irfa_model *m, bool on)
+{
+    m->profiling = on;
+    memset(m->phase_seconds, 0, sizeof m->phase_seconds);
+    m->phase_start = seconds_now();
+}
+
+/* Charges the time since the last mark to `done` (IRFA_PHASES: to nothing, restarting the clock);
+ * a no-op unless profiling. */
+static void phase_done(irfa_model *m, irfa_phase done)
+{
+    if (!m->profiling) return;
+    compute_sync(m->ctx);
+    double t = seconds_now();
+    if (done < IRFA_PHASES) m->phase_seconds[done] += t - m->phase_start;
+    m->phase_start = t;
+}
+
 static void forward_pass(irfa_model *m)
 {
-    irfa_attention_forward(&m->att, true);
+    phase_done(m, IRFA_PHASES);   /* start the clock; time before a step is nobody's */
+    irfa_attention_forward(&m->att, true, false);
+    phase_done(m, IRFA_PHASE_ATTENTION_FORWARD);
     unet_forward(&m->gen, m->att.t, true);
+    phase_done(m, IRFA_PHASE_UNET_FORWARD);
 }
 
 /* Generator update: adversarial term through the (training-mode) discriminator, L1, backward, Adam. */
 static void generator_update(irfa_model *m)
 {
     const tensor *fake[2] = {m->att.t, m->gen.y};
+    phase_done(m, IRFA_PHASES);
     op_concat_forward(fake, 2, m->d_in, 1);
     patchgan_forward(&m->dis, m->d_in);
     op_bce_logits_forward(m->dis.logits, m->ones, m->loss_adv);
+    phase_done(m, IRFA_PHASE_D_FORWARD);
     op_bce_logits_backward(m->dis.logits, m->ones, m->dloss_alpha, m->dis.dpre[PATCHGAN_LAYERS - 1]);
     patchgan_backward(&m->dis, m->d_in, m->dis.dpre[PATCHGAN_LAYERS - 1], false);
     tensor *parts[2] = {m->dt_from_d, m->dyhat_adv};
     op_concat_backward(m->dis.dx, parts, 2, 1);
+    phase_done(m, IRFA_PHASE_D_BACKWARD);
     op_l1_loss_forward(m->gen.y, m->target, m->loss_l1);
     op_l1_loss_backward(m->gen.y, m->target, m->dloss_pix, m->dyhat_l1);
     if (m->vgg) {
@@ -162,10 +199,14 @@ static void generator_update(irfa_model *m)
     } else {
         op_add_forward(m->dyhat_adv, m->dyhat_l1, m->dyhat);
     }
+    phase_done(m, IRFA_PHASE_LOSSES);
     unet_backward(&m->gen, m->att.t, m->dyhat, true);
     op_add_forward(m->gen.dx, m->dt_from_d, m->dt);
+    phase_done(m, IRFA_PHASE_UNET_BACKWARD);
     irfa_attention_backward(&m->att, m->dt, true);
+    phase_done(m, IRFA_PHASE_ATTENTION_BACKWARD);
     param_set_adam_step(&m->gen_params, m->adam_g.hyper);
+    phase_done(m, IRFA_PHASE_ADAM);
 }
 
 /* The pool of past fakes (the public code's History): while filling, every fake is kept and used;
@@ -289,7 +330,11 @@ irfa_losses irfa_model_train_step(irfa_model *m)
         counters_add(m, m->counter_delta_upd);
     } else {
         forward_pass(m);
-        if (d_step) discriminator_update(m);
+        if (d_step) {
+            phase_done(m, IRFA_PHASES);
+            discriminator_update(m);
+            phase_done(m, IRFA_PHASE_D_UPDATE);
+        }
         generator_update(m);
     }
     m->batches++;
@@ -304,10 +349,13 @@ irfa_losses irfa_model_train_step(irfa_model *m)
     return L;
 }
 
-void irfa_model_infer(irfa_model *m)
+void irfa_model_infer(irfa_model *m, bool want_attention)
 {
-    irfa_attention_forward(&m->att, false);
+    phase_done(m, IRFA_PHASES);
+    irfa_attention_forward(&m->att, false, want_attention);
+    phase_done(m, IRFA_PHASE_ATTENTION_FORWARD);
     unet_forward(&m->gen, m->att.t, false);
+    phase_done(m, IRFA_PHASE_UNET_FORWARD);
 }
 
 void irfa_model_free(irfa_model *m)
@@ -322,7 +370,7 @@ void irfa_model_free(irfa_model *m)
     unet_free(&m->gen);
     patchgan_free(&m->dis);
     if (m->training) {
-        tensor *ts[] = {m->target, m->d_in, m->d_fake, m->d_real, m->ones, m->zeros, m->loss_adv, m->loss_l1,
+        tensor *ts[] = {m->target, m->d_in, m->d_fake, m->ones, m->zeros, m->loss_adv, m->loss_l1,
                         m->loss_d_fake, m->loss_d_real, m->dloss_alpha, m->dloss_pix, m->dloss_half, m->dyhat_adv,
                         m->dyhat_l1, m->dyhat, m->dt_from_d, m->dt, m->pool};
         for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) tensor_free(ts[i]);

@@ -24,17 +24,16 @@ void patchgan_init(patchgan *d, param_set *ps, int batch, int in_channels, int s
         s = conv_layer_out_size(&d->conv[i], s);
         TENSOR_CHECK(s >= 1, "the discriminator needs a larger image than %d", size);
         d->pre[i] = tensor_newv(ps->ctx, 4, batch, spec[i].cout, s, s);
-        d->dpre[i] = tensor_new_like(d->pre[i]);
         if (spec[i].bn_seq >= 0) {
             snprintf(name, sizeof name, "discriminator.layers.%d", spec[i].bn_seq);
             bn_layer_init(&d->bn[i], ps, name, spec[i].cout);
             d->norm[i] = tensor_new_like(d->pre[i]);
-            d->dnorm[i] = tensor_new_like(d->pre[i]);
         }
         if (i + 1 < PATCHGAN_LAYERS) {
-            d->act[i] = tensor_new_like(d->pre[i]);
+            d->act[i] = d->norm[i] ? d->norm[i] : d->pre[i];
             d->dact[i] = tensor_new_like(d->pre[i]);
         }
+        d->dpre[i] = i == 0 ? d->dact[0] : tensor_new_like(d->pre[i]);
         cin = spec[i].cout;
     }
     d->logits = d->pre[PATCHGAN_LAYERS - 1];
@@ -56,37 +55,29 @@ void patchgan_forward(patchgan *d, const tensor *x)
     for (int i = 0; i < PATCHGAN_LAYERS; i++) {
         conv_layer_forward(&d->conv[i], in, d->pre[i]);
         if (i + 1 == PATCHGAN_LAYERS) break;
-        const tensor *a = d->pre[i];
-        if (d->norm[i]) {
-            bn_layer_forward(&d->bn[i], d->pre[i], d->norm[i], true);
-            a = d->norm[i];
-        }
-        op_leaky_relu_forward(a, d->act[i], 0.2f);
+        if (d->norm[i]) bn_layer_forward(&d->bn[i], d->pre[i], d->norm[i], true);
+        op_leaky_relu_forward(d->act[i], d->act[i], 0.2f);
         in = d->act[i];
     }
 }
 
 void patchgan_backward(patchgan *d, const tensor *x, const tensor *dlogits, bool param_grads)
 {
-    const tensor *dout = dlogits;
+    const tensor *dpre = dlogits;
     for (int i = PATCHGAN_LAYERS - 1; i >= 0; i--) {
         const tensor *in = i ? d->act[i - 1] : x;
         tensor *din = i ? d->dact[i - 1] : d->dx;
-        const tensor *dpre = dout;
         if (i + 1 < PATCHGAN_LAYERS) {
-            /* dout is the gradient w.r.t. act[i]; go back through LeakyReLU and BN. */
-            const tensor *a = d->norm[i] ? d->norm[i] : d->pre[i];
-            tensor *da = d->norm[i] ? d->dnorm[i] : d->dpre[i];
-            op_leaky_relu_backward(a, dout, da, 0.2f);
+            /* dact[i] is the gradient w.r.t. act[i]; go back through LeakyReLU (in place) and BN. */
+            op_leaky_relu_backward(d->act[i], d->dact[i], d->dact[i], 0.2f);
             if (d->norm[i]) {
-                if (param_grads) bn_layer_backward(&d->bn[i], d->pre[i], d->dnorm[i], d->dpre[i], true);
-                else bn_layer_backward_input(&d->bn[i], d->pre[i], d->dnorm[i], d->dpre[i], true);
+                if (param_grads) bn_layer_backward(&d->bn[i], d->pre[i], d->dact[i], d->dpre[i], true);
+                else bn_layer_backward_input(&d->bn[i], d->pre[i], d->dact[i], d->dpre[i], true);
             }
             dpre = d->dpre[i];
         }
         if (param_grads) conv_layer_backward(&d->conv[i], in, dpre, din);
         else conv_layer_backward_input(&d->conv[i], in, dpre, din);
-        dout = din;
     }
 }
 
@@ -95,10 +86,8 @@ void patchgan_free(patchgan *d)
     for (int i = 0; i < PATCHGAN_LAYERS; i++) {
         if (d->norm[i]) bn_layer_free(&d->bn[i]);
         tensor_free(d->pre[i]);
-        tensor_free(d->dpre[i]);
+        if (i > 0) tensor_free(d->dpre[i]);   /* dpre[0] is dact[0] */
         tensor_free(d->norm[i]);
-        tensor_free(d->dnorm[i]);
-        tensor_free(d->act[i]);
         tensor_free(d->dact[i]);
     }
     tensor_free(d->dx);

@@ -13,8 +13,12 @@ typedef struct patchgan {
     bn_layer bn[PATCHGAN_LAYERS];        /* layers 1..3 */
     tensor *pre[PATCHGAN_LAYERS];        /* conv outputs */
     tensor *norm[PATCHGAN_LAYERS];       /* BN outputs (layers 1..3) */
-    tensor *act[PATCHGAN_LAYERS];        /* LeakyReLU outputs (layers 0..3) */
-    tensor *dact[PATCHGAN_LAYERS], *dnorm[PATCHGAN_LAYERS], *dpre[PATCHGAN_LAYERS];
+    /* LeakyReLU outputs (layers 0..3), computed in place: act[i] is norm[i] (or pre[0]), not a buffer of
+     * its own (LeakyReLU's backward needs only the sign, which the output keeps) */
+    tensor *act[PATCHGAN_LAYERS];
+    /* gradients w.r.t. act[i]; LeakyReLU's backward runs in place on them, so for layers 1..3 they then
+     * hold the gradient w.r.t. norm[i], and for layer 0 the one w.r.t. pre[0] (dpre[0] is dact[0]) */
+    tensor *dact[PATCHGAN_LAYERS], *dpre[PATCHGAN_LAYERS];
     tensor *logits;                      /* = pre[4] */
     tensor *dx;                          /* gradient w.r.t. the input */
 } patchgan;

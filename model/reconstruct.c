@@ -10,31 +10,37 @@
 #include "formats/npy.h"
 #include "formats/png_io.h"
 
-void reconstruct_all(irfa_model *m, const float *responses, int n, bool keep_attention, reconstruction *out)
+void reconstruct_all(irfa_model *m, const float *responses, int n, unsigned what, reconstruction *out)
 {
     const irfa_config *cfg = &m->cfg;
     int b = cfg->batch, h = cfg->heads, c = cfg->features, i = cfg->grid, e = irfa_config_inputs(cfg);
     size_t img = (size_t)3 * i * i, att = (size_t)h * c * i * i;
+    bool need_w = (what & (RECON_IRF | RECON_ATTENTION)) != 0;
     memset(out, 0, sizeof *out);
     out->n = n;
     out->heads = h;
     out->features = c;
     out->grid = i;
     out->images = malloc(sizeof(float) * img * (size_t)n);
-    out->irf_spatial = malloc(sizeof(float) * (size_t)h * i * i * (size_t)n);
-    out->irf_feature = malloc(sizeof(float) * (size_t)h * c * (size_t)n);
-    if (keep_attention) out->attention = malloc(sizeof(float) * att * (size_t)n);
-    float *ybuf = malloc(sizeof(float) * img * (size_t)b), *wbuf = malloc(sizeof(float) * att * (size_t)b);
-    TENSOR_CHECK(out->images && out->irf_spatial && out->irf_feature && ybuf && wbuf &&
-                 (!keep_attention || out->attention), "out of memory for %d reconstructions", n);
+    if (what & RECON_IRF) {
+        out->irf_spatial = malloc(sizeof(float) * (size_t)h * i * i * (size_t)n);
+        out->irf_feature = malloc(sizeof(float) * (size_t)h * c * (size_t)n);
+    }
+    if (what & RECON_ATTENTION) out->attention = malloc(sizeof(float) * att * (size_t)n);
+    float *ybuf = malloc(sizeof(float) * img * (size_t)b), *wbuf = need_w ? malloc(sizeof(float) * att * (size_t)b) : NULL;
+    TENSOR_CHECK(out->images && ybuf && (!need_w || wbuf) && (!(what & RECON_IRF) || (out->irf_spatial && out->irf_feature)) &&
+                 (!(what & RECON_ATTENTION) || out->attention), "out of memory for %d reconstructions", n);
+    if (need_w) irfa_attention_keep_w(&m->att);
     for (int start = 0; start < n; start += b) {
         int rows = n - start < b ? n - start : b;
         irfa_model_set_batch(m, responses + (size_t)start * e, NULL, rows);
-        irfa_model_infer(m);
+        irfa_model_infer(m, need_w);
         tensor_read(m->gen.y, ybuf);
-        tensor_read(m->att.w, wbuf);
         memcpy(out->images + (size_t)start * img, ybuf, sizeof(float) * img * (size_t)rows);
-        if (keep_attention) memcpy(out->attention + (size_t)start * att, wbuf, sizeof(float) * att * (size_t)rows);
+        if (!need_w) continue;
+        tensor_read(m->att.w, wbuf);
+        if (what & RECON_ATTENTION) memcpy(out->attention + (size_t)start * att, wbuf, sizeof(float) * att * (size_t)rows);
+        if (!(what & RECON_IRF)) continue;
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < h; j++) {
                 float *sp = out->irf_spatial + (((size_t)(start + r) * h + j) * i * i);
@@ -83,10 +89,12 @@ int reconstruction_save(const reconstruction *r, const char *dir, const char *pn
     int64_t s_att[5] = {r->n, r->heads, r->features, r->grid, r->grid};
     snprintf(path, sizeof path, "%s/reconstructions.npy", dir);
     if (npy_save_f32(path, r->images, 4, s_img, err, errlen)) return -1;
-    snprintf(path, sizeof path, "%s/irf_spatial.npy", dir);
-    if (npy_save_f32(path, r->irf_spatial, 4, s_sp, err, errlen)) return -1;
-    snprintf(path, sizeof path, "%s/irf_feature.npy", dir);
-    if (npy_save_f32(path, r->irf_feature, 3, s_fe, err, errlen)) return -1;
+    if (r->irf_spatial) {
+        snprintf(path, sizeof path, "%s/irf_spatial.npy", dir);
+        if (npy_save_f32(path, r->irf_spatial, 4, s_sp, err, errlen)) return -1;
+        snprintf(path, sizeof path, "%s/irf_feature.npy", dir);
+        if (npy_save_f32(path, r->irf_feature, 3, s_fe, err, errlen)) return -1;
+    }
     if (r->attention) {
         snprintf(path, sizeof path, "%s/attention.npy", dir);
         if (npy_save_f32(path, r->attention, 5, s_att, err, errlen)) return -1;

@@ -12,18 +12,19 @@ typedef struct unet_level {
     conv_layer down, up;
     bn_layer bn_down, bn_up;
     int depth, inner_depth, inner_count;
-    /* activations */
-    tensor *c1, *b1, *a1, *t, *b2, *cat, *out;
-    /* gradients */
-    tensor *dout, *dcat, *dx_skip, *db2, *dt, *da1, *db1, *dc1, *dx_conv, *dx;
+    /* activations; the activation functions run in place (their backward reads the sign of the output,
+     * which is the sign of the input), so a1 holds BN(c1) then LeakyReLU of it, out the concat then ReLU */
+    tensor *c1, *a1, *t, *b2, *out;
+    /* gradients; dout becomes the concat's gradient and da1 BN's output gradient in place */
+    tensor *dout, *dx_skip, *db2, *dt, *da1, *dc1, *dx_conv, *dx;
 } unet_level;
 
 typedef struct unet {
     int batch, in_channels, size;
     conv_layer first, last;
     unet_level levels[UNET_LEVELS];
-    tensor *h0, *h1, *o, *y;            /* y: the reconstruction in [0,1] */
-    tensor *dh0, *do_, *dx;             /* dx: gradient w.r.t. the input */
+    tensor *h0, *o, *y;                 /* h0: first conv, then LeakyReLU in place; y: the reconstruction */
+    tensor *do_, *dx;                   /* dx: gradient w.r.t. the input */
 } unet;
 
 void unet_init(unet *g, param_set *ps, int batch, int in_channels, int size);

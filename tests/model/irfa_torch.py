@@ -5,6 +5,7 @@ shared/docs/science.md; the discriminator returns logits (the public code's sigm
 import argparse
 import json
 import math
+import sys
 
 import numpy as np
 import torch
@@ -178,10 +179,17 @@ def vgg_loss(feats, y_hat, y, size):
     return sum(F.l1_loss(feats[:cut](a), feats[:cut](b)) for cut in VGG_CUTS) / len(VGG_CUTS)
 
 
-def generator_step(model, responses, images, alpha, beta_pix, lr, eps, vgg=None, vgg_size=224, beta_vgg=0.69):
-    """The generator update of the public code (discriminator in training mode, logits), with Adam."""
+def generator_step(model, responses, images, alpha, beta_pix, lr, eps, vgg=None, vgg_size=224, beta_vgg=0.69,
+                   kink_margin=0.0):
+    """The generator update of the public code (discriminator in training mode, logits), with Adam.
+    kink_margin: refuse inputs that put a (leaky) ReLU input of the generator or discriminator within
+    that distance of 0, where float32 rounding may send the gradient either way."""
     for mod in (model.irfa, model.generator, model.discriminator):
         mod.train()
+    closest = []
+    hooks = [mod.register_forward_hook(lambda mod, inp, out: closest.append(inp[0].detach().abs().min().item()))
+             for net in (model.generator, model.discriminator) for mod in net.modules()
+             if isinstance(mod, (nn.ReLU, nn.LeakyReLU))]
     params = list(model.irfa.parameters()) + list(model.generator.parameters())
     opt = torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999), eps=eps)
     x = torch.from_numpy(responses)
@@ -198,6 +206,11 @@ def generator_step(model, responses, images, alpha, beta_pix, lr, eps, vgg=None,
         for p in vgg.parameters():
             p.requires_grad_(False)
         loss = loss + beta_vgg * vgg_loss(vgg, y_hat, y, vgg_size)
+    for h in hooks:
+        h.remove()
+    if min(closest) < kink_margin:
+        sys.exit(f"these test inputs put a ReLU input {min(closest):.3g} from its kink (margin {kink_margin:g}): "
+                 "the comparison would depend on rounding; choose another seed")
     opt.zero_grad()
     loss.backward()
     opt.step()
@@ -255,6 +268,8 @@ def main():
     st.add_argument("--eps", type=float, default=1e-8)
     st.add_argument("--vgg", help="VGG19 weights (features.N.*) to add the perceptual term")
     st.add_argument("--vgg-size", type=int, default=224)
+    st.add_argument("--kink-margin", type=float, default=0.0,
+                    help="fail when an activation input of G or D is closer than this to a ReLU kink")
     vg = sub.add_parser("vgg-weights", help="random VGG19 features weights with torchvision's names")
     vg.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -279,7 +294,7 @@ def main():
         model.load_state_dict(sd)
         vgg = vgg19_features(load_file(a.vgg)[0]) if a.vgg else None
         generator_step(model, np.load(a.responses).astype(np.float32), np.load(a.images).astype(np.float32),
-                       a.alpha, a.beta_pix, a.lr, a.eps, vgg, a.vgg_size)
+                       a.alpha, a.beta_pix, a.lr, a.eps, vgg, a.vgg_size, kink_margin=a.kink_margin)
         save_file(model.state_dict(), a.out)
     elif a.cmd == "vgg-weights":
         feats = vgg19_features(gen=torch.Generator().manual_seed(5))

@@ -67,20 +67,22 @@ train_step_cpu|train_step_vulkan)
     --responses "$work/resp.npy" --expected "$work/unused.npy"
   py -c "import numpy as np; np.save('$work/img.npy', np.random.default_rng(1).random((4,3,32,32)).astype(np.float32))"
   torch_model step --checkpoint "$work/init.safetensors" --responses "$work/resp.npy" --images "$work/img.npy" \
-    --out "$work/torch.safetensors" --eps 1e3 --lr 1e-1
+    --out "$work/torch.safetensors" --eps 1e3 --lr 1e-1 --kink-margin 3e-6
   "$IRFA_TRAIN_STEP" "$work/init.safetensors" "$work/resp.npy" "$work/img.npy" "$work/ours.safetensors" "$dev" 1e3 1e-1
   (cd "$here" && py compare_checkpoints.py "$work/ours.safetensors" "$work/torch.safetensors" --base "$work/init.safetensors" \
      --rtol 2e-3 --atol 1e-7) || fail "the $dev training step differs from PyTorch's"
   ;;
 train_step_vgg_cpu|train_step_vgg_vulkan)
   # The same comparison with the VGG19 perceptual term on (random VGG weights, images resized to 48).
+  # Seed 7: no activation input of G or D lies within 1e-5 of a kink (with seed 4 one lay 3e-7 from
+  # it, and a rounding difference flipped that pixel's LeakyReLU slope on one backend).
   dev=${1#train_step_vgg_}
-  torch_model make --electrodes 6,3,1,5 --features 8 --grid 32 --n 2 --seed 4 --checkpoint "$work/init.safetensors" \
+  torch_model make --electrodes 6,3,1,5 --features 8 --grid 32 --n 2 --seed 7 --checkpoint "$work/init.safetensors" \
     --responses "$work/resp.npy" --expected "$work/unused.npy"
   torch_model vgg-weights --out "$work/vgg.safetensors"
   py -c "import numpy as np; np.save('$work/img.npy', np.random.default_rng(2).random((2,3,32,32)).astype(np.float32))"
   torch_model step --checkpoint "$work/init.safetensors" --responses "$work/resp.npy" --images "$work/img.npy" \
-    --out "$work/torch.safetensors" --eps 1e3 --lr 1e-1 --vgg "$work/vgg.safetensors" --vgg-size 48
+    --out "$work/torch.safetensors" --eps 1e3 --lr 1e-1 --vgg "$work/vgg.safetensors" --vgg-size 48 --kink-margin 3e-6
   "$IRFA_TRAIN_STEP" "$work/init.safetensors" "$work/resp.npy" "$work/img.npy" "$work/ours.safetensors" "$dev" 1e3 1e-1 \
     "$work/vgg.safetensors" 48
   (cd "$here" && py compare_checkpoints.py "$work/ours.safetensors" "$work/torch.safetensors" --base "$work/init.safetensors" \

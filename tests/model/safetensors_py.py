@@ -8,8 +8,13 @@ import struct
 import numpy as np
 import torch
 
-_DTYPES = {torch.float32: ("F32", np.float32), torch.int64: ("I64", np.int64), torch.float64: ("F64", np.float64)}
+# dtype -> (code, integer dtype of the same width: the raw little-endian bits are written, so bfloat16,
+# which numpy lacks, goes the same way as the others)
+_DTYPES = {torch.float32: ("F32", torch.int32), torch.float64: ("F64", torch.int64),
+           torch.float16: ("F16", torch.int16), torch.bfloat16: ("BF16", torch.int16),
+           torch.int64: ("I64", torch.int64)}
 _BY_NAME = {v[0]: (k, v[1]) for k, v in _DTYPES.items()}
+_NUMPY_RAW = {torch.int32: np.int32, torch.int64: np.int64, torch.int16: np.int16}
 
 
 def save_file(tensors, path, metadata=None):
@@ -20,8 +25,8 @@ def save_file(tensors, path, metadata=None):
     offset = 0
     for name in sorted(tensors):
         t = tensors[name].detach().cpu().contiguous()
-        code, npdt = _DTYPES[t.dtype]
-        data = t.numpy().astype(npdt).tobytes()
+        code, raw = _DTYPES[t.dtype]
+        data = t.view(raw).numpy().tobytes()
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
@@ -43,8 +48,8 @@ def load_file(path):
     base = 8 + n
     out = {}
     for name, info in header.items():
-        tdt, npdt = _BY_NAME[info["dtype"]]
+        tdt, rawdt = _BY_NAME[info["dtype"]]
         b, e = info["data_offsets"]
-        arr = np.frombuffer(raw[base + b:base + e], dtype=npdt).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
+        arr = np.frombuffer(raw[base + b:base + e], dtype=_NUMPY_RAW[rawdt]).reshape(info["shape"])
+        out[name] = torch.from_numpy(arr.copy()).view(tdt)
     return out, meta
