@@ -65,7 +65,7 @@ compute_ctx *compute_open(const char *spec_in, char *err, size_t errlen)
     ctx->backend = backend;
     ctx->threads = omp_get_max_threads();
     if (backend == COMPUTE_CPU) {
-        snprintf(ctx->name, sizeof ctx->name, "cpu (OpenBLAS, %d threads)", ctx->threads);
+        snprintf(ctx->name, sizeof ctx->name, "cpu (OpenBLAS %s kernels, %d threads)", compute_blas_core(), ctx->threads);
         return ctx;
     }
     ctx->vk = vk_context_create(index, ctx->name, sizeof ctx->name, err, errlen);
@@ -144,7 +144,7 @@ void compute_list_devices(const char *spec_in, void (*emit)(const char *line, vo
                  devs[i].usable ? "" : "  (unusable: lacks push descriptors or a compute queue)");
         emit(line, user);
     }
-    snprintf(line, sizeof line, "%s cpu        OpenBLAS + OpenMP, %d threads",
-             !bad && backend == COMPUTE_CPU ? "*" : " ", omp_get_max_threads());
+    snprintf(line, sizeof line, "%s cpu        OpenBLAS (%s kernels) + OpenMP, %d threads",
+             !bad && backend == COMPUTE_CPU ? "*" : " ", compute_blas_core(), omp_get_max_threads());
     emit(line, user);
 }

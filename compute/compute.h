@@ -40,6 +40,13 @@ void compute_capture_end(compute_ctx *ctx, compute_graph *g);
 void compute_graph_run(compute_graph *g);   /* submit and wait */
 void compute_graph_free(compute_graph *g);
 
+/* OpenBLAS kernels (CPU backend). compute_choose_blas_kernels, called first thing in main, re-executes
+ * the process with OPENBLAS_CORETYPE set when OpenBLAS did not recognise this CPU and fell back to
+ * generic kernels although the CPU runs AVX2 or AVX-512 ones; it returns when nothing needs doing (a
+ * recognised CPU, or OPENBLAS_CORETYPE already set by the user). compute_blas_core: the kernels in use. */
+void compute_choose_blas_kernels(char **argv);
+const char *compute_blas_core(void);
+
 /* Device listing for `irfa devices`. Writes a human-readable table; marks the device `spec` picks. */
 void compute_list_devices(const char *spec, void (*emit)(const char *line, void *user), void *user);
 
