@@ -1,5 +1,6 @@
 /* irfa evaluate: quality of a set of reconstructions against the session's test stimuli
- * (pixel r, SSIM, 2-way identification, colourfulness; docs/metrics.md). */
+ * (pixel r, SSIM, 2-way identification, colourfulness and, with --alexnet, the AlexNet layer
+ * correlations; docs/metrics.md). */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,10 +9,23 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "compute/compute.h"
 #include "formats/atomic_file.h"
 #include "formats/npy.h"
+#include "model/alexnet.h"
 #include "model/metrics.h"
 #include "session/session.h"
+
+#define EVALUATE_ALEXNET_BATCH 4
+
+/* The AlexNet part, when asked for. */
+typedef struct alexnet_result {
+    bool done;
+    const char *weights;
+    char device[256];
+    int batch;
+    double r[ALEXNET_LAYERS];
+} alexnet_result;
 
 static void evaluate_usage(FILE *f)
 {
@@ -22,8 +36,13 @@ static void evaluate_usage(FILE *f)
             "  --session DIR               session folder; its test stimuli are resized to I x I (area)\n"
             "  --json                      print JSON with per-image values instead of a summary\n"
             "  --out FILE.json             also write that JSON to FILE.json (atomically)\n"
-            "  --alexnet FILE.safetensors  AlexNet layer correlations (not supported yet)\n",
-            METRICS_SSIM_WINDOW);
+            "  --alexnet FILE.safetensors  also the AlexNet layer correlations (conv1..fc8), with torchvision\n"
+            "                              AlexNet weights (features.N / classifier.N tensors)\n"
+            "  --device D                  where AlexNet runs: auto, cpu, vulkan, vulkan:N (default: IRFA_DEVICE,\n"
+            "                              else auto)\n"
+            "  --alexnet-batch B           test images per AlexNet pass (each pass runs B stimuli and their B\n"
+            "                              reconstructions; 1..%d, default %d)\n",
+            METRICS_SSIM_WINDOW, ALEXNET_MAX_BATCH / 2, EVALUATE_ALEXNET_BATCH);
 }
 
 /* Loads the reconstructions and checks everything the metrics assume: dtype, shape, finite values
@@ -75,7 +94,26 @@ static cJSON *mean_and_per_image(double mean, const double *v, int n)
     return o;
 }
 
-static char *metrics_json(const metrics_summary *m, const char *recon_path, const char *session_dir)
+static cJSON *alexnet_json(const alexnet_result *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "weights", a->weights);
+    cJSON_AddStringToObject(o, "device", a->device);
+    cJSON_AddNumberToObject(o, "input_size", ALEXNET_INPUT_SIZE);
+    cJSON_AddStringToObject(o, "resize", "bilinear");
+    cJSON_AddStringToObject(o, "normalisation", "imagenet");
+    cJSON *r = cJSON_CreateObject(), *act = cJSON_CreateObject();
+    for (int l = 0; l < ALEXNET_LAYERS; l++) {
+        cJSON_AddNumberToObject(r, alexnet_layer_names[l], a->r[l]);
+        cJSON_AddStringToObject(act, alexnet_layer_names[l], alexnet_layer_modules[l]);
+    }
+    cJSON_AddItemToObject(o, "r", r);
+    cJSON_AddItemToObject(o, "activations", act);
+    return o;
+}
+
+static char *metrics_json(const metrics_summary *m, const alexnet_result *alex, const char *recon_path,
+                          const char *session_dir)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "reconstructions", recon_path);
@@ -105,6 +143,7 @@ static char *metrics_json(const metrics_summary *m, const char *recon_path, cons
     cJSON_AddItemToObject(col, "reconstructions", mean_and_per_image(m->colour_recon_mean, m->colour_recon, m->n));
     cJSON_AddItemToObject(col, "stimuli", mean_and_per_image(m->colour_stim_mean, m->colour_stim, m->n));
     cJSON_AddItemToObject(root, "colourfulness", col);
+    if (alex->done) cJSON_AddItemToObject(root, "alexnet", alexnet_json(alex));
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     return text;
@@ -118,7 +157,8 @@ static double sd_of(const double *v, int n, double mean)
     return n > 1 ? sqrt(ss / (n - 1)) : 0;
 }
 
-static void print_summary(FILE *f, const metrics_summary *m, const char *recon_path, const char *session_dir)
+static void print_summary(FILE *f, const metrics_summary *m, const alexnet_result *alex, const char *recon_path,
+                          const char *session_dir)
 {
     fprintf(f, "%d reconstructions (%s) vs the test stimuli of %s, %dx%d\n", m->n, recon_path, session_dir,
             m->image_size, m->image_size);
@@ -127,11 +167,46 @@ static void print_summary(FILE *f, const metrics_summary *m, const char *recon_p
     fprintf(f, "  identification   SSIM %.1f%%  pixel r %.1f%%  (2-way, %d comparisons each, chance 50%%)\n",
             100 * m->ident_ssim, 100 * m->ident_pixel_r, m->n * (m->n - 1));
     fprintf(f, "  colourfulness    reconstructions %.2f  stimuli %.2f\n", m->colour_recon_mean, m->colour_stim_mean);
+    if (!alex->done) return;
+    fprintf(f, "  AlexNet r       ");
+    for (int l = 0; l < ALEXNET_LAYERS; l++) fprintf(f, " %s %.4f", alexnet_layer_names[l], alex->r[l]);
+    fprintf(f, "\n                   (%s, on %s)\n", alex->weights, alex->device);
+}
+
+/* Runs AlexNet over the stimuli and reconstructions on the device `device`. Returns 0, or -1 with err
+ * filled (bad weights file, no such device, Vulkan validation messages). */
+static int run_alexnet(alexnet_result *res, const char *device, const float *recon, const float *stim, int n,
+                       int size, char *err, size_t errlen)
+{
+    compute_ctx *ctx = compute_open(device, err, errlen);
+    if (!ctx) return -1;
+    /* Fewer per pass when n is smaller, or when large images would make the input tensors too big. */
+    int pairs = n < res->batch ? n : res->batch;
+    if (pairs > alexnet_max_batch(size) / 2) pairs = alexnet_max_batch(size) / 2;
+    int rc = -1;
+    alexnet *net = alexnet_new(ctx, res->weights, 2 * pairs, size, err, errlen);
+    if (net) {
+        rc = alexnet_correlations(net, recon, stim, n, res->r, err, errlen);
+        alexnet_free(net);
+    }
+    snprintf(res->device, sizeof res->device, "%s", ctx->name);
+    int vmsg = compute_validation_messages(ctx);
+    compute_close(ctx);
+    if (vmsg && rc == 0) {
+        snprintf(err, errlen, "%d Vulkan validation message(s) while running AlexNet", vmsg);
+        rc = -1;
+    } else if (vmsg) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, " (and %d Vulkan validation message(s))", vmsg);
+    }
+    res->done = rc == 0;
+    return rc;
 }
 
 int cmd_evaluate(int argc, char **argv)
 {
-    const char *recon_path = NULL, *session_dir = NULL, *out_path = NULL, *alexnet = NULL;
+    const char *recon_path = NULL, *session_dir = NULL, *out_path = NULL, *alexnet = NULL, *device = NULL;
+    const char *alexnet_batch = NULL;
     bool as_json = false;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -143,6 +218,8 @@ int cmd_evaluate(int argc, char **argv)
         else if (opt_value(argc, argv, &i, "--session", &v, &missing)) dst = &session_dir;
         else if (opt_value(argc, argv, &i, "--out", &v, &missing)) dst = &out_path;
         else if (opt_value(argc, argv, &i, "--alexnet", &v, &missing)) dst = &alexnet;
+        else if (opt_value(argc, argv, &i, "--device", &v, &missing)) dst = &device;
+        else if (opt_value(argc, argv, &i, "--alexnet-batch", &v, &missing)) dst = &alexnet_batch;
         if (dst) {
             if (missing || !v[0]) { fprintf(stderr, "irfa evaluate: %s needs a value\n", argv[i]); return 2; }
             *dst = v;
@@ -157,9 +234,15 @@ int cmd_evaluate(int argc, char **argv)
         evaluate_usage(stderr);
         return 2;
     }
-    if (alexnet) {
-        fprintf(stderr, "irfa evaluate: --alexnet (AlexNet layer correlations) is not supported yet\n");
-        return 2;
+    alexnet_result alex = {.weights = alexnet, .batch = EVALUATE_ALEXNET_BATCH};
+    if (alexnet_batch) {
+        long b;
+        if (!opt_parse_int(alexnet_batch, 1, ALEXNET_MAX_BATCH / 2, &b)) {
+            fprintf(stderr, "irfa evaluate: --alexnet-batch must be an integer in 1..%d, got '%s'\n",
+                    ALEXNET_MAX_BATCH / 2, alexnet_batch);
+            return 2;
+        }
+        alex.batch = (int)b;
     }
 
     char err[4600];
@@ -188,8 +271,12 @@ int cmd_evaluate(int argc, char **argv)
         fprintf(stderr, "irfa evaluate: %s\n", err);
         goto done;
     }
+    if (alexnet && run_alexnet(&alex, device, rec.data, s.test_stimuli, n, size, err, sizeof err)) {
+        fprintf(stderr, "irfa evaluate: %s\n", err);
+        goto done;
+    }
     if (as_json || out_path) {
-        json = metrics_json(&m, recon_path, session_dir);
+        json = metrics_json(&m, &alex, recon_path, session_dir);
         if (!json) { fprintf(stderr, "irfa evaluate: out of memory\n"); goto done; }
     }
     if (out_path) {
@@ -203,7 +290,7 @@ int cmd_evaluate(int argc, char **argv)
         if (wrc) { fprintf(stderr, "irfa evaluate: %s\n", err); goto done; }
     }
     if (as_json) printf("%s\n", json);
-    else print_summary(stdout, &m, recon_path, session_dir);
+    else print_summary(stdout, &m, &alex, recon_path, session_dir);
     if (out_path && !as_json) printf("metrics written to %s\n", out_path);
     rc = 0;
 done:

@@ -53,6 +53,40 @@ double metrics_pixel_pearson(const float *a, const float *b, size_t n)
     return r;
 }
 
+void metrics_pearson_add(metrics_pearson_acc *acc, const float *a, const float *b, size_t n)
+{
+    if (n == 0) return;
+    double ma = 0, mb = 0;
+    for (size_t i = 0; i < n; i++) {
+        ma += a[i];
+        mb += b[i];
+    }
+    ma /= (double)n;
+    mb /= (double)n;
+    double saa = 0, sbb = 0, sab = 0;
+    for (size_t i = 0; i < n; i++) {
+        double da = a[i] - ma, db = b[i] - mb;
+        saa += da * da;
+        sbb += db * db;
+        sab += da * db;
+    }
+    double n0 = acc->n, n1 = (double)n, total = n0 + n1;
+    double dma = ma - acc->mean_a, dmb = mb - acc->mean_b, w = n0 * n1 / total;
+    acc->saa += saa + dma * dma * w;
+    acc->sbb += sbb + dmb * dmb * w;
+    acc->sab += sab + dma * dmb * w;
+    acc->mean_a += dma * n1 / total;
+    acc->mean_b += dmb * n1 / total;
+    acc->n = total;
+}
+
+double metrics_pearson_value(const metrics_pearson_acc *acc)
+{
+    if (isnan(acc->saa) || isnan(acc->sbb) || isnan(acc->sab)) return NAN;
+    if (acc->saa <= 0 || acc->sbb <= 0) return 0;
+    return acc->sab / sqrt(acc->saa * acc->sbb);
+}
+
 int metrics_pearson_matrix(const float *recon, const float *stim, int n, int S, double *sim)
 {
     size_t len = (size_t)3 * S * S;

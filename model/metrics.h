@@ -8,6 +8,20 @@
 
 #include <stddef.h>
 
+/* Pearson r over a long pair of sequences fed in pieces (the AlexNet layer correlations): each
+ * metrics_pearson_add computes the piece's means and centred sums in double precision and merges
+ * them into the running ones (Chan, Golub & LeVeque's pairwise update), so no piece needs the others
+ * and no large cancellation occurs. Zero-initialise (= {0}) before the first add. */
+typedef struct metrics_pearson_acc {
+    double n;              /* values so far */
+    double mean_a, mean_b;
+    double saa, sbb, sab;  /* sums of centred squares and products */
+} metrics_pearson_acc;
+void metrics_pearson_add(metrics_pearson_acc *acc, const float *a, const float *b, size_t n);
+/* r of everything added so far; 0 when either sequence is constant (as metrics_pixel_pearson), NaN
+ * when a non-finite value was added. */
+double metrics_pearson_value(const metrics_pearson_acc *acc);
+
 /* SSIM window (Wang et al. 2004): 11 x 11 Gaussian, sigma 1.5; images smaller than this are refused. */
 #define METRICS_SSIM_WINDOW 11
 #define METRICS_SSIM_SIGMA 1.5

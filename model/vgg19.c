@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "compute/ops.h"
-#include "formats/safetensors.h"
+#include "model/frozen_weights.h"
 
 /* torchvision's VGG19 `features`: 16 3x3 convolutions (pad 1), each followed by a ReLU, a 2x2 max-pool
  * after the last convolution of each of the five levels. The loss needs the network up to index 34
@@ -60,48 +60,6 @@ static int conv_in_channels(int i) { return i == 0 ? 3 : level_channels[conv_lev
 
 /* ---- Loading -------------------------------------------------------------------------------------- */
 
-static bool float_dtype(st_dtype d) { return d == ST_F32 || d == ST_F64 || d == ST_F16 || d == ST_BF16; }
-
-static void shape_text(int ndim, const int64_t *shape, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int d = 0; d < ndim && used < len; d++)
-        used += (size_t)snprintf(buf + used, len - used, d ? "x%lld" : "%lld", (long long)shape[d]);
-    if (ndim == 0) snprintf(buf, len, "a scalar");
-}
-
-/* The tensor `name` with exactly `shape`, of a float dtype, with finite values (read into dst). */
-static int read_checked(const st_file *f, const char *path, const char *name, int ndim, const int64_t *shape,
-                        float *dst, char *err, size_t errlen)
-{
-    const st_tensor *t = st_find(f, name);
-    if (!t) {
-        snprintf(err, errlen, "%s: tensor '%s' is missing (not torchvision VGG19 weights?)", path, name);
-        return -1;
-    }
-    bool same = t->ndim == ndim;
-    for (int d = 0; same && d < ndim; d++) same = t->shape[d] == shape[d];
-    if (!same) {
-        char want[64], got[64];
-        shape_text(ndim, shape, want, sizeof want);
-        shape_text(t->ndim, t->shape, got, sizeof got);
-        snprintf(err, errlen, "%s: tensor '%s' has shape %s, VGG19 expects %s", path, name, got, want);
-        return -1;
-    }
-    if (!float_dtype(t->dtype) || st_read_f32(t, dst)) {
-        snprintf(err, errlen, "%s: tensor '%s' has dtype %s, expected a float type", path, name,
-                 st_dtype_name(t->dtype));
-        return -1;
-    }
-    for (size_t k = 0; k < t->numel; k++)
-        if (!isfinite(dst[k])) {
-            snprintf(err, errlen, "%s: tensor '%s' holds a non-finite value at element %zu", path, name, k);
-            return -1;
-        }
-    return 0;
-}
-
 /* Reads and checks all 32 tensors before any device allocation, so a bad file costs nothing. */
 static int load_weights(const char *path, float *host_w[VGG19_CONVS], float *host_b[VGG19_CONVS], char *err,
                         size_t errlen)
@@ -113,18 +71,11 @@ static int load_weights(const char *path, float *host_w[VGG19_CONVS], float *hos
         int64_t cout = level_channels[conv_level[i]], cin = conv_in_channels(i);
         int64_t wshape[4] = {cout, cin, 3, 3};
         char name[64];
-        host_w[i] = malloc(sizeof(float) * (size_t)(cout * cin * 9));
-        host_b[i] = malloc(sizeof(float) * (size_t)cout);
-        if (!host_w[i] || !host_b[i]) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            rc = -1;
-            break;
-        }
         snprintf(name, sizeof name, "features.%d.weight", conv_index[i]);
-        rc = read_checked(&f, path, name, 4, wshape, host_w[i], err, errlen);
+        rc = frozen_read_tensor(&f, path, "VGG19", name, 4, wshape, &host_w[i], err, errlen);
         if (rc) break;
         snprintf(name, sizeof name, "features.%d.bias", conv_index[i]);
-        rc = read_checked(&f, path, name, 1, &cout, host_b[i], err, errlen);
+        rc = frozen_read_tensor(&f, path, "VGG19", name, 1, &cout, &host_b[i], err, errlen);
     }
     st_free(&f);
     return rc;

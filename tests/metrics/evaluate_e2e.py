@@ -190,8 +190,16 @@ def main():
         expect_error(rc, se, 2, "--session")
         rc, so, se = run(irfa, "--reconstructions", rpath, "--session", sess, "--frobnicate")
         expect_error(rc, se, 2, "--frobnicate")
-        rc, so, se = run(irfa, "--reconstructions", rpath, "--session", sess, "--alexnet", "alexnet.safetensors")
-        expect_error(rc, se, 2, "not supported yet")
+        rc, so, se = run(irfa, "--reconstructions", rpath, "--session", sess, "--alexnet")
+        expect_error(rc, se, 2, "--alexnet")
+        for bad in ("0", "33", "four"):
+            rc, so, se = run(irfa, "--reconstructions", rpath, "--session", sess, "--alexnet", "x.safetensors",
+                             "--alexnet-batch", bad)
+            expect_error(rc, se, 2, "--alexnet-batch", bad)
+        # A missing weights file is bad input (1), named in the message (alexnet_e2e.py tests the rest).
+        missing = os.path.join(d, "no_such_alexnet.safetensors")
+        rc, so, se = run(irfa, "--reconstructions", rpath, "--session", sess, "--alexnet", missing, "--device", "cpu")
+        expect_error(rc, se, 1, missing)
     else:
         sys.exit(f"unknown case {case}")
     if failures:

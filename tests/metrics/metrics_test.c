@@ -107,6 +107,37 @@ static void test_known(void)
     CHECK(metrics_identification(sim, 3, per) == 4.0 / 6.0, "identification of the 3x3 matrix");
     CHECK(per[0] == 0.5 && per[1] == 0.5 && per[2] == 1.0, "per-image %g %g %g", per[0], per[1], per[2]);
 
+    /* The streaming Pearson r (AlexNet layers): fed in pieces of any size it equals the one-shot r,
+     * also with a large common offset (where naive sums of squares would cancel); constant -> 0. */
+    {
+        size_t total = n * len;
+        float *a = malloc(total * sizeof *a), *b = malloc(total * sizeof *b);
+        if (!a || !b) { fprintf(stderr, "out of memory\n"); exit(1); }
+        for (size_t p = 0; p < total; p++) {
+            a[p] = 1000.0f + stim[p];
+            b[p] = 1000.0f + 0.5f * stim[p] + 0.5f * rec[p];
+        }
+        double want = metrics_pixel_pearson(a, b, total);
+        const size_t pieces[] = {1, 7, len, total};
+        for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+            metrics_pearson_acc acc = {0};
+            for (size_t p = 0; p < total; p += pieces[k])
+                metrics_pearson_add(&acc, a + p, b + p, total - p < pieces[k] ? total - p : pieces[k]);
+            CHECK_NEAR(metrics_pearson_value(&acc), want, 1e-9, "streaming r");
+            CHECK(acc.n == (double)total, "streaming r counted %g values", acc.n);
+        }
+        CHECK(want > 0.1 && want < 0.9, "streaming r test data: r = %g", want);
+        for (size_t p = 0; p < total; p++) a[p] = 0.25f;
+        metrics_pearson_acc acc = {0};
+        metrics_pearson_add(&acc, a, b, total / 2);
+        metrics_pearson_add(&acc, a + total / 2, b + total / 2, total - total / 2);
+        CHECK(metrics_pearson_value(&acc) == 0.0, "streaming r of a constant: %g", metrics_pearson_value(&acc));
+        metrics_pearson_acc none = {0};
+        CHECK(metrics_pearson_value(&none) == 0.0, "streaming r of nothing");
+        free(a);
+        free(b);
+    }
+
     /* Inputs the summary refuses. */
     CHECK(metrics_compute(rec, stim, 1, S, &m, err, sizeof err) == -1 && strstr(err, "at least 2"), "n = 1 accepted");
     CHECK(metrics_compute(rec, stim, 2, 10, &m, err, sizeof err) == -1 && strstr(err, "SSIM"), "S = 10 accepted");

@@ -24,3 +24,24 @@ foreach(case ${IRFA_EVALUATE_E2E_CASES})
                    ${CMAKE_BINARY_DIR}/tests/metrics_evaluate ${case})
   set_tests_properties(metrics_evaluate_${case} PROPERTIES TIMEOUT 120)
 endforeach()
+
+# `irfa evaluate --alexnet`: AlexNet layer correlations against PyTorch (alexnet_reference.py writes random
+# torchvision-layout weights in mixed float dtypes, sessions, reconstructions and the expected r into the
+# build tree), on the CPU (a 4-image case with passes of 3 + 1 and of 4 pairs; a 224 x 224 case, no resize)
+# and on Vulkan (2 images; AlexNet at 224 is heavy on lavapipe), and the refusal of bad weight files.
+set(IRFA_ALEXNET_REF_DIR ${CMAKE_BINARY_DIR}/tests/alexnet_reference)
+set(IRFA_ALEXNET_E2E ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/alexnet_e2e.py $<TARGET_FILE:irfa>
+    ${IRFA_ALEXNET_REF_DIR})
+add_test(NAME metrics_alexnet_generate
+         COMMAND ${IRFA_TORCH_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/alexnet_reference.py ${IRFA_ALEXNET_REF_DIR})
+set_tests_properties(metrics_alexnet_generate PROPERTIES FIXTURES_SETUP metrics_alexnet TIMEOUT 300)
+add_test(NAME metrics_alexnet_cpu COMMAND ${IRFA_ALEXNET_E2E} cpu compare cpu32 3 4)
+add_test(NAME metrics_alexnet_cpu_224 COMMAND ${IRFA_ALEXNET_E2E} cpu compare cpu224)
+add_test(NAME metrics_alexnet_refuse_cpu COMMAND ${IRFA_ALEXNET_E2E} cpu refuse)
+add_test(NAME metrics_alexnet_vulkan COMMAND ${IRFA_ALEXNET_E2E} vulkan compare vulkan24)
+add_test(NAME metrics_alexnet_refuse_vulkan
+         COMMAND ${IRFA_ALEXNET_E2E} vulkan refuse bad_shape_fc.safetensors bad_text.safetensors)
+set(IRFA_ALEXNET_TESTS metrics_alexnet_cpu metrics_alexnet_cpu_224 metrics_alexnet_refuse_cpu metrics_alexnet_vulkan
+    metrics_alexnet_refuse_vulkan)
+set_tests_properties(${IRFA_ALEXNET_TESTS} PROPERTIES FIXTURES_REQUIRED metrics_alexnet TIMEOUT 900)
+set_tests_properties(metrics_alexnet_vulkan metrics_alexnet_refuse_vulkan PROPERTIES ENVIRONMENT "${IRFA_VK_TEST_ENV}")
