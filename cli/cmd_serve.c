@@ -56,7 +56,8 @@ static const char *default_web_dir(const char *exe, char *buf, size_t len)
     return "web";
 }
 
-/* --demo: a simulated session and a short training job that waits for it, queued once. */
+/* --demo: a simulated session and a short training job that waits for it, queued once. The training
+ * job asks for its per-pixel IRFs, so the explorer fills in without a click (db/jobs.c). */
 static int queue_demo(const char *data_dir, long epochs)
 {
     char path[DATA_PATH_MAX], err[512], sid[20], sim[20], train[20];
@@ -69,7 +70,7 @@ static int queue_demo(const char *data_dir, long epochs)
     int rc = 0;
     if (total == 0) {
         char train_params[160];
-        snprintf(train_params, sizeof train_params, "{\"name\":\"demo model\",\"options\":{\"epochs\":%ld,\"features\":16}}", epochs);
+        snprintf(train_params, sizeof train_params, "{\"name\":\"demo model\",\"per_pixel_irfs\":true,\"options\":{\"epochs\":%ld,\"features\":16}}", epochs);
         /* Small enough to train on a CPU in a few minutes, big enough to show a loss curve. */
         job_new s = {.kind = "simulate", .params_json = "{\"name\":\"demo\",\"options\":{\"train\":96,\"test\":8}}",
                      .max_attempts = 3, .idempotency_key = "demo-simulate"};

@@ -299,8 +299,60 @@ int jobs_report(sqlite3 *db, const job_fence *f, char *const *metric_lines, int 
     return 1;
 }
 
+/* Params of a follow-up job: {"name": "<what> <of>", "follow_up_of": "<train job>"}. */
+static char *follow_up_params(const char *what, const char *of, const char *train_id)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s %s", what, of);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    cJSON_AddStringToObject(p, "follow_up_of", train_id);
+    char *text = cJSON_PrintUnformatted(p);
+    cJSON_Delete(p);
+    return text;
+}
+
+/* A train job submitted with per_pixel_irfs: queue a reconstruct job of the model it just
+ * registered (the worker runs it with --attention: attention.npy, the per-pixel IRFs) and an
+ * evaluate job of that reconstruction (the per-image metrics). Runs in the completion's
+ * transaction, so the follow-ups exist exactly when the job is succeeded, and exactly once. */
+static int queue_follow_ups(sqlite3 *db, const char *train_id, const char *model_id, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(db,
+        "SELECT session_id, max_attempts FROM jobs WHERE id = ? AND kind = 'train' "
+        "AND json_extract(params, '$.per_pixel_irfs') IS 1", err, errlen);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, train_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    char session_id[20] = "";
+    int max_attempts = 3;
+    if (rc == SQLITE_ROW) {
+        db_column_copy(st, 0, session_id, sizeof session_id);
+        max_attempts = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return 0;
+    if (rc != SQLITE_ROW) { snprintf(err, errlen, "sql: %s", sqlite3_errmsg(db)); return -1; }
+
+    char recon_id[20], eval_id[20];
+    char *recon_params = follow_up_params("per-pixel IRFs of", train_id, train_id);
+    if (!recon_params) { snprintf(err, errlen, "out of memory"); return -1; }
+    job_new recon = {.kind = "reconstruct", .params_json = recon_params, .session_id = session_id,
+                     .model_id = model_id, .max_attempts = max_attempts};
+    rc = jobs_insert(db, &recon, recon_id, err, errlen);
+    free(recon_params);
+    if (rc) return -1;
+    char *eval_params = follow_up_params("metrics of", recon_id, train_id);
+    if (!eval_params) { snprintf(err, errlen, "out of memory"); return -1; }
+    job_new evaluation = {.kind = "evaluate", .params_json = eval_params, .session_id = session_id,
+                          .input_job_id = recon_id, .depends_on = recon_id, .max_attempts = max_attempts};
+    rc = jobs_insert(db, &evaluation, eval_id, err, errlen);
+    free(eval_params);
+    return rc ? -1 : 0;
+}
+
 /* What a successful job adds besides its own row: a session becomes ready; training registers
- * its checkpoint as a model. */
+ * its checkpoint as a model (and, when asked, queues the jobs that compute its per-pixel IRFs). */
 static int complete_side_effects(sqlite3 *db, const char *id, const char *result_dir, int64_t now, char *err, size_t errlen)
 {
     sqlite3_stmt *st = db_prepare(db,
@@ -322,7 +374,9 @@ static int complete_side_effects(sqlite3 *db, const char *id, const char *result
     sqlite3_bind_text(st, 2, mid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, now);
-    return db_step_done(db, st, err, errlen) < 0 ? -1 : 0;
+    int registered = db_step_done(db, st, err, errlen);
+    if (registered < 0) return -1;
+    return registered == 1 ? queue_follow_ups(db, id, mid, err, errlen) : 0;
 }
 
 int jobs_complete(sqlite3 *db, const job_fence *f, const char *result_dir,

@@ -61,6 +61,10 @@ int jobs_report(sqlite3 *db, const job_fence *f, char *const *metric_lines, int 
 
 /* Completes a job. commit_files (may be NULL) runs inside the write transaction after the fence
  * check, so only the current lease holder moves its outputs into place; its failure rolls back.
+ * In the same transaction a simulate/import job's session becomes ready, a train job's checkpoint
+ * becomes a model, and a train job whose params hold "per_pixel_irfs": true gets its follow-ups
+ * queued: a reconstruct job of that model and an evaluate job depending on it (params
+ * "follow_up_of" names the train job).
  * result_dir: folder of the outputs relative to the data directory (NULL when none).
  * Returns 1 done, 0 fenced out, -1 on error. */
 int jobs_complete(sqlite3 *db, const job_fence *f, const char *result_dir,

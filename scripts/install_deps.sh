@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config glslc libvulkan-dev mesa-vulkan-drivers libopenblas-dev
       libsqlite3-dev libcjson-dev libpng-dev libjpeg-dev zlib1g-dev libmicrohttpd-dev libhdf5-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(vulkan-validationlayers python3-torch python3-numpy python3-h5py python3-yaml chromium)
+  pkgs+=(vulkan-validationlayers python3-torch python3-numpy python3-h5py python3-yaml chromium firefox-esr)
   # The browser tests need node and npm; machines with another Node.js build keep theirs.
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

@@ -158,9 +158,21 @@ static int parse_job_request(request *r, cJSON *body, const char *forced_kind, c
         *res = reply_error(r, 400, "bad_field", "an evaluate job needs 'input_job_id' (a reconstruct job)");
         return -1;
     }
+    /* per_pixel_irfs: when this train job succeeds, the completion also queues the reconstruct job
+     * (with attention) and the evaluate job that give its per-pixel IRFs and per-image metrics. */
+    const cJSON *irfs = cJSON_GetObjectItemCaseSensitive(body, "per_pixel_irfs");
+    if (irfs && !cJSON_IsBool(irfs)) {
+        *res = reply_error(r, 400, "bad_field", "'per_pixel_irfs' must be true or false");
+        return -1;
+    }
+    if (cJSON_IsTrue(irfs) && strcmp(j->kind, "train")) {
+        *res = reply_error(r, 400, "bad_field", "'per_pixel_irfs' applies to train jobs only (this is a %s job)", j->kind);
+        return -1;
+    }
     j->params = cJSON_CreateObject();
     if (options) cJSON_AddItemToObject(j->params, "options", cJSON_Duplicate(options, 1));
     if (name) cJSON_AddStringToObject(j->params, "name", name);
+    if (cJSON_IsTrue(irfs)) cJSON_AddTrueToObject(j->params, "per_pixel_irfs");
     if (!strcmp(j->kind, "import")) {
         const cJSON *files = cJSON_GetObjectItemCaseSensitive(body, "files");
         if (!cJSON_IsObject(files) || !files->child) {

@@ -157,9 +157,14 @@ def test_job_creation_errors(srv, ready_sid):
            ({"kind": "train", "session_id": ready_sid, "max_attempts": 0}, "bad_field"),
            ({"kind": "reconstruct", "session_id": ready_sid}, "bad_field"),
            ({"kind": "evaluate"}, "bad_field"),
-           ({"kind": "simulate", "session_id": ready_sid}, "bad_field")]
+           ({"kind": "simulate", "session_id": ready_sid}, "bad_field"),
+           ({"kind": "train", "session_id": ready_sid, "per_pixel_irfs": "yes"}, "bad_field"),
+           ({"kind": "simulate", "per_pixel_irfs": True}, "bad_field"),
+           ({"kind": "evaluate", "input_job_id": "j_0123456789abcdef", "per_pixel_irfs": True}, "bad_field")]
     for body, code in bad:
         expect_error(srv.post("/api/v1/jobs", body), 400, code)
+    st, _, err = srv.post("/api/v1/jobs", {"kind": "simulate", "per_pixel_irfs": True})
+    expect("per_pixel_irfs" in err["error"]["message"] and "train" in err["error"]["message"], "message: %r" % (err,))
     expect_error(srv.post("/api/v1/jobs", {"kind": "train", "session_id": "s_0123456789abcdef"}), 404, "not_found")
     expect_error(srv.post("/api/v1/jobs", {"kind": "reconstruct", "session_id": ready_sid, "model_id": "m_0123456789abcdef"}), 404)
     expect_error(srv.post("/api/v1/jobs", {"kind": "evaluate", "input_job_id": "j_0123456789abcdef"}), 404)
@@ -169,7 +174,8 @@ def test_job_creation_errors(srv, ready_sid):
     expect_error(srv.get("/api/v1/jobs/j_0123456789abcdef"), 404, "not_found")
     expect_error(srv.get("/api/v1/jobs/nope"), 404, "not_found")
     expect_error(srv.post("/api/v1/jobs/j_0123456789abcdef/cancel", None), 404, "not_found")
-    step("job creation: unknown kind, missing/malformed ids, reserved or path-like options 400; unknown refs 404")
+    step("job creation: unknown kind, missing/malformed ids, reserved or path-like options, per_pixel_irfs not a "
+         "boolean or not on a train job 400; unknown refs 404")
 
 
 def test_models(srv):
@@ -221,6 +227,30 @@ def test_idempotency_and_simulate(srv):
     expect(sum(1 for j in lst["jobs"] if j["id"] == j1["id"]) == 1, "idempotent create made two jobs")
     step("Idempotency-Key: replay 200 with the same job, other body 422, malformed key 400")
     return j1
+
+
+def test_follow_ups(srv, train, model_id, rec):
+    """The train job asked for per_pixel_irfs: its completion queued a reconstruct job of its model and an
+    evaluate job of that reconstruction; the reconstruction serves the same per-pixel IRFs as one queued by hand."""
+    st, _, lst = srv.get("/api/v1/jobs?kind=reconstruct&session_id=" + train["session_id"])
+    mine = [j for j in lst["jobs"] if j["params"].get("follow_up_of") == train["id"]]
+    expect(len(mine) == 1 and mine[0]["model_id"] == model_id and mine[0]["id"] != rec["id"], "follow-up reconstruct: %r" % (lst,))
+    expect(mine[0]["created_at"] >= train["finished_at"], "queued by the completion")
+    st, _, lst = srv.get("/api/v1/jobs?kind=evaluate&session_id=" + train["session_id"])
+    evs = [j for j in lst["jobs"] if j["params"].get("follow_up_of") == train["id"]]
+    expect(len(evs) == 1 and evs[0]["input_job_id"] == mine[0]["id"] and evs[0]["depends_on"] == mine[0]["id"],
+           "follow-up evaluate: %r" % (lst,))
+    follow = srv.wait_job(mine[0]["id"], timeout=300)
+    expect(follow["state"] == "succeeded", "follow-up reconstruct: %r" % (follow,))
+    for x, y in ((0, 0), (17, 9)):
+        q = "/irf/pixel?image=1&x=%d&y=%d" % (x, y)
+        st1, _, a = srv.get("/api/v1/jobs/%s%s" % (follow["id"], q))
+        st2, _, b = srv.get("/api/v1/jobs/%s%s" % (rec["id"], q))
+        expect(st1 == 200 and st2 == 200 and len(a["matrix"]) == len(b["matrix"]), "per-pixel IRFs at %s" % q)
+        diff = max(abs(u - v) for ra, rb in zip(a["matrix"], b["matrix"]) for u, v in zip(ra, rb))
+        expect(diff < 1e-6, "per-pixel IRFs of the follow-up differ from the hand-queued ones at %s by %g" % (q, diff))
+    step("per_pixel_irfs: the train job's completion queued reconstruct (its model) + evaluate (depends on it); same IRFs")
+    return follow, evs[0]
 
 
 def test_results(srv, train_job, rec_job):
@@ -347,8 +377,8 @@ def main():
         test_static(srv)
         ready_sid = sim["session_id"]
         st, _, train = srv.post("/api/v1/jobs", {"kind": "train", "session_id": ready_sid, "depends_on": sim["id"],
-                                                 "options": TINY_TRAIN, "name": "tiny model"})
-        expect(st == 201 and train["state"] == "queued", "train job: %r" % (train,))
+                                                 "options": TINY_TRAIN, "name": "tiny model", "per_pixel_irfs": True})
+        expect(st == 201 and train["state"] == "queued" and train["params"].get("per_pixel_irfs") is True, "train job: %r" % (train,))
         test_job_creation_errors(srv, ready_sid)
 
         imp = srv.wait_job(import_job, timeout=120)
@@ -381,6 +411,7 @@ def main():
         rec = srv.wait_job(rec["id"], timeout=300)
         expect(rec["state"] == "succeeded", "reconstruct: %r" % (rec,))
         test_results(srv, train, rec)
+        follow_rec, follow_ev = test_follow_ups(srv, train, model[0]["id"], rec)
 
         st, _, ev = srv.post("/api/v1/jobs", {"kind": "evaluate", "input_job_id": rec["id"]})
         expect(st == 201 and ev["session_id"] == ready_sid, "evaluate job: %r" % (ev,))
@@ -388,8 +419,11 @@ def main():
         ev = srv.wait_job(ev["id"], timeout=300)
         has_evaluate = subprocess.run([a.irfa, "evaluate", "--help"], capture_output=True).returncode == 0
         expect(ev["state"] == ("succeeded" if has_evaluate else "failed"), "evaluate: %r" % (ev,))
+        follow_ev = srv.wait_job(follow_ev["id"], timeout=300)
+        expect(follow_ev["state"] == ev["state"], "evaluation queued by the train job: %r" % (follow_ev,))
         if has_evaluate:
             expect("ssim" in ev["metrics"] and "pixel_r" in ev["metrics"], "evaluation metrics: %r" % (ev["metrics"],))
+            expect(follow_ev["metrics"]["ssim"] == ev["metrics"]["ssim"], "the two evaluations of one model differ")
             st, _, files = srv.get("/api/v1/jobs/%s/files" % ev["id"])
             expect("evaluation.json" in {f["name"] for f in files["files"]}, "evaluation.json kept")
         else:

@@ -1,6 +1,7 @@
 /* The durable job queue (db/jobs.c) on a real SQLite file: claim order, leases and their expiry,
  * fencing by owner + attempt, retries up to max_attempts, idempotency keys, cancel, dependencies,
- * progress reports and schema migration. Time is real: leases of 300 ms expire by sleeping. */
+ * progress reports, the follow-ups of a train job that asks for its per-pixel IRFs, and schema
+ * migration. Time is real: leases of 300 ms expire by sleeping. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,98 @@ static void state_of(sqlite3 *db, const char *id, char *state, size_t n)
     cJSON_Delete(j);
 }
 
-static void add_job(sqlite3 *db, const char *kind, const char *session, const char *depends, int max_attempts,
-                    const char *key, const char *hash, char id[20], int expect)
+static void add_job_with(sqlite3 *db, const char *kind, const char *params, const char *session, const char *depends,
+                         int max_attempts, const char *key, const char *hash, char id[20], int expect)
 {
     char err[256];
-    job_new n = {.kind = kind, .params_json = "{\"options\":{\"epochs\":1}}", .session_id = session,
+    job_new n = {.kind = kind, .params_json = params, .session_id = session,
                  .depends_on = depends, .max_attempts = max_attempts, .idempotency_key = key, .request_hash = hash};
     CHECK(db_begin_write(db) == 0);
     int rc = jobs_insert(db, &n, id, err, sizeof err);
     CHECK(rc == expect);
     CHECK(db_commit(db) == 0);
+}
+
+static void add_job(sqlite3 *db, const char *kind, const char *session, const char *depends, int max_attempts,
+                    const char *key, const char *hash, char id[20], int expect)
+{
+    add_job_with(db, kind, "{\"options\":{\"epochs\":1}}", session, depends, max_attempts, key, hash, id, expect);
+}
+
+/* Number of jobs of a kind, and the id of the newest one. */
+static int jobs_of_kind(sqlite3 *db, const char *kind, char newest[20])
+{
+    char err[256];
+    cJSON *list = jobs_list_json(db, NULL, kind, NULL, 100, 0, err, sizeof err);
+    int n = cJSON_GetArraySize(list);
+    if (newest) snprintf(newest, 20, "%s", n ? cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "id")->valuestring : "");
+    cJSON_Delete(list);
+    return n;
+}
+
+static const char *field_of(cJSON *job, const char *name)
+{
+    cJSON *v = cJSON_GetObjectItem(job, name);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* A train job with "per_pixel_irfs": true gets a reconstruct job of its model and an evaluate job of
+ * that reconstruction queued by its completion, once; a train job without it gets none. */
+static void check_follow_ups(sqlite3 *db, sqlite3 *db2)
+{
+    char err[512], sid[20], plain[20], asked[20], recon[20], eval[20], state[32];
+    CHECK(db_begin_write(db) == 0);
+    CHECK(sessions_insert(db, "f", "simulate", "ready", sid, err, sizeof err) == 0);
+    CHECK(db_commit(db) == 0);
+    int recon0 = jobs_of_kind(db, "reconstruct", NULL), eval0 = jobs_of_kind(db, "evaluate", NULL);
+
+    job_claim c;
+    add_job_with(db, "train", "{\"options\":{\"epochs\":1}}", sid, NULL, 2, NULL, NULL, plain, 0);
+    CHECK(jobs_claim(db, "w1", 5000, &c, err, sizeof err) == 1 && !strcmp(c.id, plain));
+    job_fence fp = {plain, "w1", 1};
+    CHECK(jobs_complete(db, &fp, "jobs/plain", NULL, NULL, err, sizeof err) == 1);
+    job_claim_free(&c);
+    CHECK(jobs_of_kind(db, "reconstruct", NULL) == recon0 && jobs_of_kind(db, "evaluate", NULL) == eval0);
+
+    add_job_with(db, "train", "{\"name\":\"t\",\"per_pixel_irfs\":true,\"options\":{\"epochs\":1}}", sid, NULL, 4,
+                 NULL, NULL, asked, 0);
+    CHECK(jobs_claim(db, "w1", 5000, &c, err, sizeof err) == 1 && !strcmp(c.id, asked));
+    job_fence fa = {asked, "w1", 1};
+    CHECK(jobs_complete(db, &fa, "jobs/asked", NULL, NULL, err, sizeof err) == 1);
+    CHECK(jobs_complete(db2, &fa, "jobs/asked", NULL, NULL, err, sizeof err) == 0);   /* fenced: nothing more */
+    job_claim_free(&c);
+    CHECK(jobs_of_kind(db, "reconstruct", recon) == recon0 + 1 && jobs_of_kind(db, "evaluate", eval) == eval0 + 1);
+
+    /* the reconstruct job reads the model the completion registered, on the train job's session */
+    sqlite3_stmt *st;
+    char model[20] = "";
+    sqlite3_prepare_v2(db, "SELECT id FROM models WHERE job_id = ?", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, asked, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) snprintf(model, sizeof model, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    int found;
+    cJSON *r = jobs_get_json(db, recon, 0, &found, err, sizeof err), *e = jobs_get_json(db, eval, 0, &found, err, sizeof err);
+    CHECK(r && e && model[0]);
+    if (r && e) {
+        CHECK(!strcmp(field_of(r, "state"), "queued") && !strcmp(field_of(r, "model_id"), model));
+        CHECK(!strcmp(field_of(r, "session_id"), sid) && cJSON_GetObjectItem(r, "max_attempts")->valueint == 4);
+        CHECK(!strcmp(field_of(cJSON_GetObjectItem(r, "params"), "follow_up_of"), asked));
+        CHECK(!strcmp(field_of(e, "input_job_id"), recon) && !strcmp(field_of(e, "depends_on"), recon));
+        CHECK(!strcmp(field_of(e, "session_id"), sid));
+        CHECK(!strcmp(field_of(cJSON_GetObjectItem(e, "params"), "follow_up_of"), asked));
+    }
+    cJSON_Delete(r);
+    cJSON_Delete(e);
+
+    /* the evaluation waits for the reconstruction, and fails with it */
+    CHECK(jobs_claim(db, "w1", 5000, &c, err, sizeof err) == 1 && !strcmp(c.id, recon));
+    job_claim d;
+    CHECK(jobs_claim(db2, "w2", 5000, &d, err, sizeof err) == 0);
+    job_fence fr = {recon, "w1", 1};
+    CHECK(jobs_fail(db, &fr, "no attention", 0, err, sizeof err) == 1);
+    state_of(db, eval, state, sizeof state);
+    CHECK(!strcmp(state, "failed"));
+    job_claim_free(&c);
 }
 
 int main(void)
@@ -168,6 +251,7 @@ int main(void)
     long counts[JOB_STATES];
     CHECK(jobs_count_by_state(db, counts, err, sizeof err) == 0);
     CHECK(counts[1] == 1 && counts[2] == 1 && counts[3] == 2 && counts[4] == 2);
+    check_follow_ups(db, db2);
     CHECK(db_integrity_ok(db, err, sizeof err) == 0);
     CHECK(db_valid_id(a, 'j') && !db_valid_id("j_../../etc", 'j') && !db_valid_id(sid, 'j'));
 

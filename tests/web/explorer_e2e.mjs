@@ -1,22 +1,21 @@
 // End to end through the web UI against a real `irfa serve`: upload a small simulated session
-// (folder upload, with refused files), import it, queue a tiny training job from the form, wait
-// for it, compute the per-pixel IRFs from the explorer, hover two pixels and check that the IRF the
+// (folder upload, with refused files), import it, queue a tiny training job from the form, open the
+// explorer while it trains and watch it fill in by itself (the server queues the reconstruct job that
+// writes the per-pixel IRFs when training succeeds), hover two pixels and check that the IRF the
 // page shows changed and equals the API's numbers; arrow keys move the pinned pixel. Screenshots
 // of every page go to $IRFA_WEB_ARTIFACTS.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { api, launchBrowser, simulateSession, startServer, tempDir } from './harness.mjs';
+import { api, apiPost, artifactsFor, launchBrowser, runTest, simulateSession, startServer, stepper, tempDir, waitJob, watchPage } from './harness.mjs';
 
 const irfa = process.env.IRFA_BIN;
 const webDir = process.env.IRFA_WEB_DIR;
-const artifacts = process.env.IRFA_WEB_ARTIFACTS || tempDir('irfa-web-artifacts-');
 assert.ok(irfa && fs.existsSync(irfa), 'IRFA_BIN must name the irfa binary');
 assert.ok(webDir && fs.existsSync(path.join(webDir, 'index.html')), 'IRFA_WEB_DIR must name the web folder');
-fs.mkdirSync(artifacts, { recursive: true });
+const artifacts = artifactsFor('chromium-explorer');
 
-const t0 = Date.now();
-const step = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
+const step = stepper();
 const work = tempDir('irfa-web-e2e-');
 let server = null, browser = null;
 
@@ -37,9 +36,7 @@ async function main() {
   step(`irfa serve on port ${server.port}`);
   browser = await launchBrowser(path.join(work, 'chromium-profile'));
   const page = browser.pages()[0] || await browser.newPage();
-  const errors = [], foreign = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => { if (!r.url().startsWith(server.base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  const { errors, foreign } = watchPage(page, server.base);
 
   // 1. Upload the session folder through the drop/choose panel.
   await page.goto(`${server.base}/#/sessions`);
@@ -83,18 +80,39 @@ async function main() {
   const queued = await api(server.base, `/jobs/${trainId}`);
   assert.deepEqual(queued.params.options, { epochs: 1, batch: 4, features: 8, grid: 32, kernel: 4, alpha: 0.01, 'beta-vgg': 0.69,
                                             'beta-pix': 0.3, 'lr-g': 7.8e-4, 'lr-d': 1e-4, 'd-every': 100, seed: 1 });
-  step(`train job ${trainId} queued`);
-  await page.waitForSelector('#job-detail[data-state="succeeded"]', { timeout: 300000 });
-  step('train job succeeded');
-  await shot(page, '03-train-job');
+  assert.equal(queued.params.per_pixel_irfs, true, 'the form asks for the per-pixel IRFs (checked by default)');
+  // A long job queued right behind it keeps the one worker busy when training ends, so the reconstruct
+  // job the server queues then (created later, so claimed later) stays queued while the explorer is
+  // watched; cancelling the long job lets it run.
+  const blocker = await apiPost(server.base, '/jobs', { kind: 'train', session_id: sid, name: 'keeps the worker busy',
+                                                        options: { epochs: 1000, features: 4, grid: 32, batch: 4 } });
+  step(`train job ${trainId} queued (and ${blocker.id} behind it)`);
 
-  // 3. Explorer: the train job has no attention.npy; the page queues the reconstruct job that writes it.
-  await page.goto(`${server.base}/#/explore/${trainId}`);
-  await page.locator('#compute-attention').click();
-  await page.waitForFunction(() => window.irfaExplorer && window.irfaExplorer.state.irfJob, null, { timeout: 300000, polling: 1000 });
+  // 3. Explorer, opened from the menu while the job trains (as a demo user would): it picks the training
+  // job, waits for it, then for the reconstruct job the server queued when training succeeded
+  // (attention.npy), and fills in by itself; no click.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IRF explorer' }).click();
+  await page.waitForSelector(`#explore-waiting[data-job="${trainId}"]`, { timeout: 10000 });
+  assert.equal(new URL(page.url()).hash, `#/explore/${trainId}`);
+  await shot(page, '03-explorer-waits-for-training');
+  const computing = page.locator('#attention-note[data-state="computing"]');
+  await computing.waitFor({ timeout: 300000 });
+  const followUp = await computing.getAttribute('data-job');
+  assert.match(await computing.textContent(), /queued by the server when training finished/);
+  await computing.locator('.badge[data-state="queued"]').waitFor();
+  assert.equal((await api(server.base, `/jobs/${followUp}`)).state, 'queued');
+  step(`train job succeeded; the explorer shows reconstruct job ${followUp} queued to compute the per-pixel IRFs`);
+  await shot(page, '04-explorer-computing');
+  assert.equal(await page.locator('#compute-attention').count(), 0, 'no button to press when the server queued the job');
+  await apiPost(server.base, `/jobs/${blocker.id}/cancel`);
+  await page.waitForFunction(() => window.irfaExplorer && window.irfaExplorer.state.irfJob, null, { timeout: 300000, polling: 500 });
   const irfJob = await page.evaluate(() => window.irfaExplorer.state.irfJob);
-  step(`per-pixel IRFs from reconstruct job ${irfJob}`);
-  assert.equal((await api(server.base, `/jobs/${irfJob}`)).kind, 'reconstruct');
+  assert.equal(irfJob, followUp, 'the explorer reads the reconstruction it was waiting for');
+  const reconJob = await api(server.base, `/jobs/${irfJob}`);
+  assert.equal(reconJob.kind, 'reconstruct');
+  assert.equal(reconJob.params.follow_up_of, trainId);
+  assert.equal(reconJob.model_id, (await api(server.base, '/models')).models.find((m) => m.job_id === trainId).id);
+  step(`per-pixel IRFs from reconstruct job ${irfJob}, filled in without a click`);
 
   const recon = page.locator('#reconstruction-view canvas');
   const box = await recon.boundingBox();
@@ -129,7 +147,7 @@ async function main() {
   assert.notDeepEqual(results[0], results[1], 'two different pixels show the same IRF');
   const cross = await page.evaluate(() => window.irfaExplorer.state.hover);
   assert.deepEqual(cross, [24, 19]);
-  await shot(page, '04-explorer-hover');
+  await shot(page, '05-explorer-hover');
 
   // Click pins a pixel; leaving the image shows the pin; arrow keys move it.
   await page.mouse.click(...at(10, 12));
@@ -152,40 +170,38 @@ async function main() {
   assert.equal(maps, JSON.parse(other.totals).length);
   await page.locator('#explore-cmap').selectOption('cubehelix');
   await page.locator('#explore-norm').selectOption('shared');
-  await shot(page, '05-explorer-cubehelix-shared');
+  await shot(page, '06-explorer-cubehelix-shared');
 
-  // 4. Results and across-stimuli pages (metrics come from the evaluate job queued with the reconstruction).
-  const evalJob = (await api(server.base, `/jobs?kind=evaluate&session_id=${sid}`)).jobs[0];
-  assert.ok(evalJob && evalJob.input_job_id === irfJob, 'the explorer queued an evaluation');
-  for (let i = 0; i < 120 && !['succeeded', 'failed'].includes((await api(server.base, `/jobs/${evalJob.id}`)).state); i++) await new Promise((r) => setTimeout(r, 1000));
-  const evaluation = await api(server.base, `/jobs/${evalJob.id}`);
+  // 4. Results and across-stimuli pages (metrics come from the evaluate job the server queued with the reconstruction).
+  const evals = (await api(server.base, `/jobs?kind=evaluate&session_id=${sid}`)).jobs;
+  assert.equal(evals.length, 1, 'one evaluation');
+  const evalJob = evals[0];
+  assert.ok(evalJob.input_job_id === irfJob && evalJob.depends_on === irfJob && evalJob.params.follow_up_of === trainId,
+            `the server queued the evaluation of the reconstruction: ${JSON.stringify(evalJob)}`);
+  assert.equal((await api(server.base, `/jobs?kind=reconstruct&session_id=${sid}`)).jobs.length, 1, 'one reconstruction');
+  const evaluation = await waitJob(server.base, evalJob.id, 120000);
   assert.equal(evaluation.state, 'succeeded', evaluation.last_error || '');
   await page.goto(`${server.base}/#/results/${trainId}`);
   await page.waitForSelector('#gallery figure.gallery-item[data-image="3"]');
   const ssim = await page.locator('#gallery figure.gallery-item').evaluateAll((els) => els.map((e) => Number(e.dataset.ssim)));
   assert.deepEqual(ssim, evaluation.metrics.ssim.per_image);
   await page.waitForFunction(() => [...document.querySelectorAll('#gallery img')].every((i) => i.complete && i.naturalWidth === 32));
-  await shot(page, '06-results');
+  await shot(page, '07-results');
   await page.goto(`${server.base}/#/across/${trainId}`);
   await page.waitForSelector('#across-table tbody tr', { timeout: 30000 });
   assert.equal(await page.locator('#across-table tbody tr').count(), JSON.parse(other.totals).length);
-  await shot(page, '07-across-stimuli');
+  await shot(page, '08-across-stimuli');
+  await page.goto(`${server.base}/#/job/${trainId}`);
+  await page.waitForSelector('#job-detail[data-state="succeeded"]');
+  await page.getByRole('link', { name: irfJob }).waitFor();
+  await shot(page, '09-train-job');
   await page.goto(`${server.base}/#/jobs`);
   await page.waitForSelector(`#jobs-table tr[data-job="${trainId}"]`);
-  await shot(page, '08-jobs');
+  await shot(page, '10-jobs');
 
   assert.deepEqual(errors, [], `JavaScript errors: ${errors.join('; ')}`);
   assert.deepEqual(foreign, [], `requests that left the server: ${foreign.join(', ')}`);
   step('all checks passed');
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(`web_e2e FAILED: ${e.stack || e.message}`);
-  process.exitCode = 1;
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-}
+await runTest('web_e2e', main, work, () => ({ browser, server }));

@@ -8,6 +8,21 @@ export const FORMATS = {
   nwb: { label: 'NWB 2 (.nwb)', roles: ['nwb', 'image', 'ignore'] },
 };
 
+/* What each import cannot run without (the options `irfa import FORMAT` requires): any one of the
+ * roles in the list satisfies a need. The image table is checked apart (the UI can write it). */
+const REQUIRED = {
+  npy: [[['npz', 'train'], 'the responses (an .npz, or the training responses .npy)'], [['electrodes'], 'the electrode table'],
+        [['image'], 'the stimulus images']],
+  tvsd: [[['normmua'], 'the normMUA .mat (THINGS_normMUA.mat)'], [['image'], 'the stimulus images']],
+  nwb: [[['nwb'], 'the NWB recording (.nwb)']],
+};
+
+/* The needs of an import that none of the chosen roles meets, as readable labels ([] when complete). */
+export function missingFor(format, roles) {
+  const have = new Set(roles);
+  return REQUIRED[format].filter(([any]) => !any.some((r) => have.has(r))).map(([, label]) => label);
+}
+
 export const ROLE_LABELS = {
   train: 'training responses (N × E)', test: 'test responses (N × E)', 'test-reps': 'test repetitions (N × R × E)',
   npz: 'all responses (.npz)', electrodes: 'electrode table', 'image-table': 'image table (split,index,file)',
@@ -15,7 +30,8 @@ export const ROLE_LABELS = {
   nwb: 'NWB recording', ignore: 'not uploaded',
 };
 
-const EXT_OK = /\.(npy|npz|csv|json|png|mat|nwb|h5|hdf5)$/i;
+const EXT_OK = /\.(npy|npz|csv|json|png|jpe?g|mat|nwb|h5|hdf5)$/i;
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
 const NAME_OK = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /* Upload name: the path below the dropped folder with '/' -> '_' (the server takes plain names). */
@@ -31,7 +47,7 @@ export function guessRole(format, name, relPath) {
   const n = name.toLowerCase();
   const base = relPath.split('/').pop().toLowerCase();
   if (SESSION_EXTRAS.test(base)) return 'ignore';
-  if (n.endsWith('.png')) return 'image';
+  if (IMAGE_EXT.test(n)) return 'image';
   if (format === 'npy') {
     if (n.endsWith('.npz')) return 'npz';
     if (n.endsWith('.npy')) {
@@ -54,20 +70,20 @@ export function guessRole(format, name, relPath) {
 const MAGIC = {
   '.npy': [[0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59], 'an .npy file starts with \\x93NUMPY'],
   '.npz': [[0x50, 0x4b], 'an .npz file is a zip archive'],
-  '.png': [[0x89, 0x50, 0x4e, 0x47], 'not a PNG image'],
 };
+// Stimuli are read by content (irfa import takes PNG or JPEG whatever the name says).
+const IMAGE_MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8, 0xff]];
 
 /* Returns null when the file may be uploaded, else the reason it is refused. */
 export async function rejectReason(file, name) {
-  if (!EXT_OK.test(name)) return `“${file.name}”: not a file an import reads (.npy .npz .csv .json .png .mat .nwb .h5)`;
+  if (!EXT_OK.test(name)) return `“${file.name}”: not a file an import reads (.npy .npz .csv .json .png .jpg .mat .nwb .h5)`;
   if (!NAME_OK.test(name)) return `“${name}”: the server accepts names of letters, digits, '.', '_' and '-' only (rename it)`;
   if (file.size === 0) return `“${file.name}” is empty`;
   const ext = name.slice(name.lastIndexOf('.')).toLowerCase();
-  if (MAGIC[ext]) {
-    const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-    const [bytes, why] = MAGIC[ext];
-    if (bytes.some((b, i) => head[i] !== b)) return `“${file.name}” is not what its name says: ${why}`;
-  }
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const starts = (bytes) => bytes.every((b, i) => head[i] === b);
+  if (MAGIC[ext] && !starts(MAGIC[ext][0])) return `“${file.name}” is not what its name says: ${MAGIC[ext][1]}`;
+  if (IMAGE_EXT.test(name) && !IMAGE_MAGIC.some(starts)) return `“${file.name}” is not what its name says: not a PNG or JPEG image`;
   if (ext === '.mat' || ext === '.nwb' || ext === '.h5' || ext === '.hdf5') {
     // HDF5's signature sits at 0 or, in MATLAB v7.3 files, after the 512-byte header.
     const sig = [0x89, 0x48, 0x44, 0x46];
@@ -79,12 +95,12 @@ export async function rejectReason(file, name) {
   return null;
 }
 
-/* PNGs dropped in an irfa session layout (.../stimuli/{train,test}/NNNNNN.png) give the image table. */
+/* Images dropped in an irfa session layout (.../stimuli/{train,test}/NNNNNN.png or .jpg) give the image table. */
 export function imageTableFor(entries) {
   const rows = [];
   for (const e of entries) {
     if (e.role !== 'image') continue;
-    const m = /(?:^|\/)(train|test)\/(\d+)\.png$/i.exec(e.relPath);
+    const m = /(?:^|\/)(train|test)\/(\d+)\.(?:png|jpe?g)$/i.exec(e.relPath);
     if (!m) return null;
     rows.push(`${m[1].toLowerCase()},${Number(m[2])},${e.name}`);
   }

@@ -33,10 +33,14 @@ export async function trainForm(onQueued, presetSession) {
     return { d, inp, el: field(d.label, inp, d.hint) };
   });
   const attempts = h('input', { name: 'max_attempts', type: 'number', value: 3, min: 1, max: 20 });
+  // The server queues the reconstruct job (attention.npy) and the evaluate job after training, so the
+  // explorer and the results page fill in without another step.
+  const irfs = h('input', { name: 'per_pixel_irfs', type: 'checkbox', checked: true });
   const submit = h('button.primary', { type: 'submit', disabled: !ready.length }, 'Queue training job');
   const form = h('form.train-form', { 'aria-label': 'Queue a training job' },
     h('div.grid-fields', {}, field('Session', sessionSel), field('Job name', nameIn),
-      inputs.map((i) => i.el), field('Attempts', attempts, 'retries after a crash')),
+      inputs.map((i) => i.el), field('Attempts', attempts, 'retries after a crash'),
+      h('label.check', {}, irfs, ' then compute per-pixel IRFs and per-image metrics')),
     h('div.row', {}, submit, h('button', { type: 'button', onclick: () => inputs.forEach(({ d, inp }) => { inp.value = d.value; }) },
       'Reset to reference defaults')), status);
   form.addEventListener('submit', async (e) => {
@@ -53,6 +57,7 @@ export async function trainForm(onQueued, presetSession) {
     }
     const body = { kind: 'train', session_id: sessionSel.value, options, max_attempts: Number(attempts.value) || 3 };
     if (nameIn.value.trim()) body.name = nameIn.value.trim();
+    if (irfs.checked) body.per_pixel_irfs = true;
     submit.disabled = true;
     try {
       const job = await post('/jobs', body, { 'Idempotency-Key': `ui-train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}` });

@@ -4,7 +4,7 @@
 import { clear, field, h, message } from './dom.js';
 import { post, uploadFile } from './api.js';
 import { bytes } from './format.js';
-import { FORMATS, ROLE_LABELS, filesOfDrop, guessRole, imageTableFor, rejectReason, uploadName } from './file_roles.js';
+import { FORMATS, ROLE_LABELS, filesOfDrop, guessRole, imageTableFor, missingFor, rejectReason, uploadName } from './file_roles.js';
 
 async function sha256Hex(file) {
   // Checksums need the whole file in memory and a secure context (localhost or https); large files
@@ -33,12 +33,16 @@ export function uploadPanel(onImportQueued) {
   const drop = h('div.dropzone#dropzone', { tabindex: 0, role: 'button', 'aria-label': 'Drop recording files or a session folder here, or press Enter to choose files' },
     h('strong', {}, 'Drop files or a folder here'), h('span.muted', {}, ' (or use the buttons below)'));
 
-  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  for (const type of ['dragenter', 'dragover']) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', async (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    addFiles(await filesOfDrop(e.dataTransfer));
+    try {
+      addFiles(await filesOfDrop(e.dataTransfer));
+    } catch (err) {
+      status.replaceChildren(message('error', `The dropped files could not be read (${err.message || err.name}); try the Files / Folder buttons.`));
+    }
   });
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') fileIn.click(); });
   fileIn.addEventListener('change', () => addFiles([...fileIn.files].map((file) => ({ file, relPath: file.name }))));
@@ -46,6 +50,8 @@ export function uploadPanel(onImportQueued) {
   formatSel.addEventListener('change', () => { entries.forEach((e) => { e.role = e.reason ? 'ignore' : guessRole(formatSel.value, e.name, e.relPath); }); draw(); });
 
   async function addFiles(items) {
+    // By path, so that a folder's files read as a list (a drop gives them in directory order).
+    items = [...items].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
     for (const { file, relPath } of items) {
       const name = uploadName(relPath);
       if (entries.some((e) => e.name === name)) {
@@ -68,7 +74,7 @@ export function uploadPanel(onImportQueued) {
       roleSel.addEventListener('change', () => { e.role = roleSel.value; draw(); });
       e.bar = h('progress', { max: e.file.size || 1, value: e.loaded, 'aria-label': `upload of ${e.name}` });
       e.stateCell = h('td.file-state', { dataset: { state: e.state } }, e.reason || e.state);
-      list.append(h('tr', { dataset: { file: e.name, role: e.role } }, h('td', {}, e.name), h('td', {}, bytes(e.file.size)), h('td', {}, roleSel),
+      list.append(h('tr', { dataset: { file: e.name, role: e.role, size: e.file.size } }, h('td', {}, e.name), h('td', {}, bytes(e.file.size)), h('td', {}, roleSel),
         h('td', {}, e.bar), e.stateCell));
     }
     const chosen = entries.filter((e) => !e.reason && e.role !== 'ignore');
@@ -94,6 +100,11 @@ export function uploadPanel(onImportQueued) {
     const name = nameIn.value.trim();
     if (!name) { status.append(message('error', 'Give the session a name.')); nameIn.focus(); return; }
     const chosen = entries.filter((e) => !e.reason && e.role !== 'ignore');
+    const missing = missingFor(formatSel.value, chosen.map((e) => e.role));
+    if (missing.length) {
+      status.append(message('error', `This import needs ${missing.join(', ')}: add the file, or choose its use in the “Used as” column.`));
+      return;
+    }
     let tableText = null;
     if (chosen.some((e) => e.role === 'image') && !chosen.some((e) => e.role === 'image-table')) {
       tableText = imageTableFor(chosen);

@@ -12,6 +12,7 @@ import { headsOf } from '../explorer_heads.js';
 import { ACTIVE, explorableJobs, jobLabel, queueReconstruction, reconstructionOf } from '../irf_jobs.js';
 import { SESSION_FILES_MISSING, sessionFilesUnavailable, stimulusRgba, testStimuli } from '../session_files.js';
 import { setQuery } from '../nav.js';
+import { progressBar, stateBadge } from '../job_widgets.js';
 
 const VIEW_PX = 256, MAP_PX = 96;
 
@@ -20,6 +21,14 @@ export async function render(main, id, query) {
   main.append(h('h1', {}, 'IRF explorer'));
   if (!id) {
     if (!jobs.length) {
+      // A training job still on its way (the demo's, say): follow it and open it when it has succeeded.
+      const { jobs: active } = await get('/jobs?kind=train&limit=50');
+      // The running one, else the oldest queued (the list is newest first): the first to finish.
+      const pending = active.find((j) => j.state === 'running') || active.filter((j) => ACTIVE.has(j.state)).at(-1);
+      if (pending) {
+        history.replaceState(null, '', `#/explore/${pending.id}`);
+        return waitForJob(main, pending, rerender);
+      }
       main.append(message('info', 'No finished training job yet. Queue one on the Jobs page (or start the server with --demo) and come back when it has succeeded.'));
       return null;
     }
@@ -28,8 +37,9 @@ export async function render(main, id, query) {
     id = train.id;
   }
   const job = await get(`/jobs/${id}`);
+  if (ACTIVE.has(job.state)) return waitForJob(main, job, rerender);
   if (job.state !== 'succeeded') {
-    main.append(message('info', `Job ${id} is ${job.state}; its IRFs can be explored once it has succeeded.`), h('a', { href: `#/job/${id}` }, 'Watch the job'));
+    main.append(message('info', `Job ${id} is ${job.state}; only a succeeded job has IRFs to explore.`), h('a', { href: `#/job/${id}` }, 'See the job'));
     return null;
   }
   const recon = await reconstructionOf(job);
@@ -62,7 +72,12 @@ export async function render(main, id, query) {
     field('Colour map', cmapSel), field('Normalisation', normSel));
 
   const notes = h('div');
-  if (!irfJob) notes.append(attentionNote(job, recon));
+  let stopNote = null;
+  if (!irfJob) {
+    const note = attentionNote(job, recon);
+    notes.append(note.box);
+    stopNote = note.stop;
+  }
   if (!fromManifest) notes.append(message('info', sessionFilesUnavailable() ? `${SESSION_FILES_MISSING} Arrays are shown as numbered heads without their areas.`
     : 'The session manifest could not be read; arrays are shown as numbered heads.'));
 
@@ -275,33 +290,67 @@ export async function render(main, id, query) {
   // Debug/test hook: what the explorer shows, to compare with the API without reading pixels.
   window.irfaExplorer = { get state() { return { ...state, job: job.id, irfJob: irfJob && irfJob.id, source: src.id, arrays: H, features: C, images: N }; },
                           setPixel: (x, y, pin = false) => setPixel([x, y], pin) };
-  return () => { document.removeEventListener('keydown', onKey); delete window.irfaExplorer; };
+  return () => { document.removeEventListener('keydown', onKey); if (stopNote) stopNote(); delete window.irfaExplorer; };
 }
 
-/* Train jobs write no attention.npy: offer the reconstruct job (plus evaluate) that does. */
+/* Renders the current route again (the explorer once a job it waits for has finished). */
+function rerender() { window.dispatchEvent(new HashChangeEvent('hashchange')); }
+
+/* Polls a queued or running job every 2 s, showing its progress; calls done() once it has finished. */
+function watchJob(jobId, onUpdate, done) {
+  let stopped = false;
+  const t = setInterval(async () => {
+    const j = await get(`/jobs/${jobId}`).catch(() => null);
+    if (stopped || !j) return;
+    onUpdate(j);
+    if (!ACTIVE.has(j.state)) { stop(); done(j); }
+  }, 2000);
+  function stop() { stopped = true; clearInterval(t); }
+  return stop;
+}
+
+function progressLine(j) {
+  return h('span.row', {}, stateBadge(j.state), progressBar(j.progress, `progress of ${j.id}`),
+    h('small.muted', {}, j.message || ''));
+}
+
+/* The job to explore is still queued or running: show where it is and open it when it has succeeded. */
+function waitForJob(main, job, done) {
+  const line = h('span', {}, progressLine(job));
+  const box = h('div.msg.msg-info#explore-waiting', { role: 'status', dataset: { job: job.id } },
+    h('p', {}, `${job.kind} job `, h('a', { href: `#/job/${job.id}` }, job.id), ' has not finished yet; its IRFs appear here as soon as it has succeeded.'),
+    line);
+  main.append(box);
+  return watchJob(job.id, (j) => line.replaceChildren(progressLine(j)), done);
+}
+
+/* Train jobs write no attention.npy. A train job queued with per_pixel_irfs (the UI's and the demo's)
+ * gets its reconstruct job (attention.npy) and evaluate job from the server when it succeeds: show that
+ * one's progress and fill in when it is done. Otherwise (older jobs, or a failed attempt) offer to queue
+ * them. Returns {box, stop}. */
 function attentionNote(job, recon) {
   const box = h('div.msg.msg-info#attention-note', { role: 'status' });
+  let stop = null;
+  const following = (r, auto) => {
+    const line = h('span', {}, progressLine(r));
+    box.dataset.state = 'computing';
+    box.dataset.job = r.id;
+    box.replaceChildren(h('p', {}, 'Per-pixel IRFs are being computed by reconstruct job ', h('a', { href: `#/job/${r.id}` }, r.id),
+      auto ? ', queued by the server when training finished' : '', '. Spatial and feature IRFs are shown meanwhile; the rest fills in when it is done.'), line);
+    stop = watchJob(r.id, (j) => line.replaceChildren(progressLine(j)), rerender);
+  };
   if (recon && ACTIVE.has(recon.state)) {
-    box.append(`Per-pixel IRFs are being computed by `, h('a', { href: `#/job/${recon.id}` }, recon.id), ` (${recon.state}); this page reloads when it is done.`);
-    const t = setInterval(async () => {
-      const r = await get(`/jobs/${recon.id}`).catch(() => null);
-      if (!document.body.contains(box)) { clearInterval(t); return; }
-      if (r && !ACTIVE.has(r.state)) { clearInterval(t); window.dispatchEvent(new HashChangeEvent('hashchange')); }
-    }, 2000);
-    return box;
+    following(recon, recon.params?.follow_up_of === job.id);
+    return { box, stop: () => stop && stop() };
   }
+  box.dataset.state = 'missing';
   const failed = recon && recon.state === 'failed' ? ` The last attempt (${recon.id}) failed: ${recon.last_error || 'no message'}.` : '';
   const btn = h('button.primary#compute-attention', { type: 'button' }, 'Compute per-pixel IRFs');
   btn.addEventListener('click', async () => {
     btn.disabled = true;
     try {
       const { recon: r } = await queueReconstruction(job);
-      box.replaceChildren(`Queued reconstruct job `, h('a', { href: `#/job/${r.id}` }, r.id), ' (with attention) and its evaluation; this page reloads when it is done.');
-      const t = setInterval(async () => {
-        const s = await get(`/jobs/${r.id}`).catch(() => null);
-        if (!document.body.contains(box)) { clearInterval(t); return; }
-        if (s && !ACTIVE.has(s.state)) { clearInterval(t); window.dispatchEvent(new HashChangeEvent('hashchange')); }
-      }, 2000);
+      following(r, false);
     } catch (e) {
       box.append(message('error', e.message));
       btn.disabled = false;
@@ -309,5 +358,5 @@ function attentionNote(job, recon) {
   });
   box.append(`This ${job.kind} job has spatial and feature IRFs but no per-pixel attention (attention.npy).${failed} `, btn,
     ' queues a reconstruct job of its model that writes it, and an evaluation for the per-image metrics.');
-  return box;
+  return { box, stop: () => stop && stop() };
 }

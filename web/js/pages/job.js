@@ -5,7 +5,7 @@ import { fetchText, get, post } from '../api.js';
 import { duration, num, time } from '../format.js';
 import { lineChart } from '../views/line_chart.js';
 import { jobName, progressBar, stateBadge, timeLeft } from '../job_widgets.js';
-import { ACTIVE } from '../irf_jobs.js';
+import { ACTIVE, reconstructionOf } from '../irf_jobs.js';
 
 const LOSSES = [['generator', 'loss_g'], ['discriminator', 'loss_d'], ['L1', 'loss_l1'], ['VGG', 'loss_vgg'], ['adversarial', 'loss_adv']];
 
@@ -38,6 +38,15 @@ export async function render(main, id) {
     if (j.model_id) facts.push(['Model', j.model_id]);
     if (j.input_job_id) facts.push(['Input job', h('a', { href: `#/job/${j.input_job_id}` }, j.input_job_id)]);
     if (j.depends_on) facts.push(['Waits for', h('a', { href: `#/job/${j.depends_on}` }, j.depends_on)]);
+    if (j.params?.follow_up_of) facts.push(['Queued after', h('a', { href: `#/job/${j.params.follow_up_of}` }, j.params.follow_up_of)]);
+    if (j.kind === 'train' && j.state === 'succeeded' && j.state !== lastState) {
+      // Its per-pixel IRFs: the reconstruct job the server queued (per_pixel_irfs) or one queued later.
+      const recon = await reconstructionOf(j).catch(() => null);
+      facts.push(['Per-pixel IRFs', recon ? h('span', {}, h('a', { href: `#/job/${recon.id}` }, recon.id), ' ', stateBadge(recon.state))
+        : j.params?.per_pixel_irfs ? 'not queued' : 'not asked for (the explorer offers them)']);
+    } else if (j.kind === 'train' && ACTIVE.has(j.state)) {
+      facts.push(['Per-pixel IRFs', j.params?.per_pixel_irfs ? 'computed after training' : 'not asked for']);
+    }
     const opts = j.params?.options || {};
     const parts = [
       h('h1', {}, `${j.kind} job `, h('code', {}, j.id), jobName(j) ? ` “${jobName(j)}”` : ''),

@@ -39,6 +39,7 @@ export async function render(main, id) {
 
   main.append(h('p', {}, jobLabel(job), ' · ', h('a', { href: `#/explore/${id}` }, 'explore its IRFs'), ' · ', h('a', { href: `#/across/${id}` }, 'across stimuli')));
   const summary = h('section.card#summary-metrics');
+  let stop = null;
   if (m) {
     summary.append(h('h2', {}, 'Summary'), h('table.list.compact', {}, h('tbody', {},
       [['pixel r (mean)', num(m.pixel_r?.mean)], ['SSIM (mean)', num(m.ssim?.mean)],
@@ -50,8 +51,15 @@ export async function render(main, id) {
   } else {
     summary.append(h('h2', {}, 'Summary'), job.metrics?.test ? h('p', {}, `Last epoch on the test split: pixel r ${num(job.metrics.test.pixel_r)}, L1 ${num(job.metrics.test.l1)}.`) : null);
     const pending = [recon, evaluation].find((j) => j && ACTIVE.has(j.state));
-    if (pending) summary.append(message('info', `Metrics are being computed by ${pending.kind} job ${pending.id} (${pending.state}); reload this page when it is done.`));
-    else {
+    if (pending) {
+      summary.append(message('info', `Metrics are being computed by ${pending.kind} job ${pending.id} (${pending.state}); they appear here when it is done.`));
+      // The reconstruct job (then its evaluation) is on its way: render the page again when it has finished.
+      const t = setInterval(async () => {
+        const j = await get(`/jobs/${pending.id}`).catch(() => null);
+        if (j && !ACTIVE.has(j.state)) { clearInterval(t); window.dispatchEvent(new HashChangeEvent('hashchange')); }
+      }, 2000);
+      stop = () => clearInterval(t);
+    } else {
       const btn = h('button.primary', { type: 'button' }, 'Compute per-image metrics (SSIM, pixel r, identification)');
       btn.addEventListener('click', async () => {
         btn.disabled = true;
@@ -89,5 +97,5 @@ export async function render(main, id) {
       h('figcaption', {}, h('a', { href: `#/explore/${id}?image=${k}` }, `test image ${k}`), facts)));
   }
   if (evaluation) main.append(h('p.muted', {}, 'Evaluation state: ', stateBadge(evaluation.state)));
-  return null;
+  return stop;
 }
