@@ -88,6 +88,37 @@ train_step_vgg_cpu|train_step_vgg_vulkan)
   (cd "$here" && py compare_checkpoints.py "$work/ours.safetensors" "$work/torch.safetensors" --base "$work/init.safetensors" \
      --rtol 5e-3 --atol 1e-7) || fail "the $dev training step with VGG differs from PyTorch's"
   ;;
+deterministic_resume)
+  # On the CPU backend a run is a function of its seed: the same seed gives the same checkpoint to the
+  # bit, a run stopped after epoch 1 and resumed gives that same checkpoint too, another seed does not.
+  # --d-every 2 puts discriminator updates (and the history pool's random draws) in every epoch.
+  "$IRFA_BIN" simulate --out "$work/session" --train 24 --test 4 --size 32 --seed 6 >/dev/null
+  run() { "$IRFA_BIN" train --session "$work/session" --out "$work/$1" --features 8 --grid 32 --batch 4 --d-every 2 \
+            --device cpu --quiet "${@:2}"; }
+  run a --epochs 2 --seed 3
+  run b --epochs 2 --seed 3
+  run c --epochs 1 --seed 3
+  run c --epochs 2 --seed 3 --resume
+  run d --epochs 2 --seed 4
+  (cd "$here" && py - "$work") <<'PY' || fail "training is not a function of its seed"
+import sys
+from safetensors_py import load_file
+w = sys.argv[1]
+ck = {r: load_file(f"{w}/{r}/checkpoint.safetensors")[0] for r in "abcd"}
+def differing(x, y):
+    return [n for n in x if not (x[n].shape == y[n].shape and bool((x[n] == y[n]).all()))]
+for run, why in (("b", "the same seed"), ("c", "a resumed run")):
+    bad = differing(ck["a"], ck[run])
+    if bad:
+        sys.exit(f"{why} gave another checkpoint: {len(bad)} tensors differ, e.g. {bad[0]}")
+if not differing(ck["a"], ck["d"]):
+    sys.exit("another seed gave the same checkpoint")
+lines = {r: open(f"{w}/{r}/metrics.jsonl").read().splitlines() for r in "ac"}
+if [l.split('"samples_per_s"')[0] for l in lines["a"]] != [l.split('"samples_per_s"')[0] for l in lines["c"]]:
+    sys.exit("the resumed run logged other losses")
+print(f"{len(ck['a'])} tensors equal to the bit for the same seed and after --resume; another seed differs")
+PY
+  ;;
 bad_checkpoints)
   torch_model make --electrodes 3,2 --features 4 --grid 32 --n 2 --checkpoint "$work/good.safetensors" \
     --responses "$work/resp.npy" --expected "$work/rec.npy"
