@@ -90,20 +90,13 @@ int cmd_reconstruct(int argc, char **argv)
     compute_ctx *ctx = compute_open(device, err, sizeof err);
     if (!ctx) { fprintf(stderr, "irfa reconstruct: %s\n", err); goto fail; }
     info.cfg.batch = (int)batch;
-    irfa_model *m = irfa_model_new(ctx, &info.cfg, false);
     int rc = 1;
-    if (checkpoint_load(m, ckpt, err, sizeof err)) {
+    char images[4096];
+    snprintf(images, sizeof images, "%s/images", out);
+    if (reconstruct_checkpoint(ctx, &info.cfg, ckpt, responses, n, RECON_IRF | (attention ? RECON_ATTENTION : 0u), out,
+                               images, err, sizeof err))
         fprintf(stderr, "irfa reconstruct: %s\n", err);
-    } else {
-        reconstruction r;
-        reconstruct_all(m, responses, n, RECON_IRF | (attention ? RECON_ATTENTION : 0u), &r);
-        char images[4096];
-        snprintf(images, sizeof images, "%s/images", out);
-        if (reconstruction_save(&r, out, images, err, sizeof err)) fprintf(stderr, "irfa reconstruct: %s\n", err);
-        else { rc = 0; printf("reconstructed %d images on %s into %s\n", n, ctx->name, out); }
-        reconstruction_free(&r);
-    }
-    irfa_model_free(m);
+    else { rc = 0; printf("reconstructed %d images on %s into %s\n", n, ctx->name, out); }
     int vmsg = compute_validation_messages(ctx);
     compute_close(ctx);
     if (vmsg) { fprintf(stderr, "irfa reconstruct: %d Vulkan validation messages\n", vmsg); rc = 1; }

@@ -287,15 +287,13 @@ int cmd_train(int argc, char **argv)
         /* The IRF maps need the attention w of each batch, which training never holds: the test split
          * goes through an inference model of the saved checkpoint, after the training state is gone. */
         irfa_model_free(m);
-        m = irfa_model_new(ctx, &cfg, false);
-        if (checkpoint_load(m, ckpt_path, err, sizeof err)) { fprintf(stderr, "irfa train: %s\n", err); goto out_loop; }
-        reconstruction rec;
-        reconstruct_all(m, test_x, s.n_test, RECON_IRF | (o.attention ? RECON_ATTENTION : 0u), &rec);
+        m = NULL;
         char pngs[4096];
         snprintf(pngs, sizeof pngs, "%s/reconstructions", o.out);
-        if (reconstruction_save(&rec, o.out, pngs, err, sizeof err)) fprintf(stderr, "irfa train: %s\n", err);
+        if (reconstruct_checkpoint(ctx, &cfg, ckpt_path, test_x, s.n_test, RECON_IRF | (o.attention ? RECON_ATTENTION : 0u),
+                                   o.out, pngs, err, sizeof err))
+            fprintf(stderr, "irfa train: %s\n", err);
         else rc = 0;
-        reconstruction_free(&rec);
         write_progress(o.out, 1.0, "done");
     }
 out_loop:

@@ -40,17 +40,9 @@ static double dot(const double *a, const double *b, size_t n)
 
 double metrics_pixel_pearson(const float *a, const float *b, size_t n)
 {
-    if (n == 0) return 0;
-    double *ua = malloc(n * sizeof *ua), *ub = malloc(n * sizeof *ub);
-    double r = NAN;
-    if (ua && ub) {
-        centred_unit(a, n, ua);
-        centred_unit(b, n, ub);
-        r = dot(ua, ub, n);
-    }
-    free(ua);
-    free(ub);
-    return r;
+    metrics_pearson_acc acc = {0};
+    metrics_pearson_add(&acc, a, b, n);
+    return metrics_pearson_value(&acc);
 }
 
 void metrics_pearson_add(metrics_pearson_acc *acc, const float *a, const float *b, size_t n)

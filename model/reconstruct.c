@@ -9,6 +9,7 @@
 
 #include "formats/npy.h"
 #include "formats/png_io.h"
+#include "model/checkpoint.h"
 
 void reconstruct_all(irfa_model *m, const float *responses, int n, unsigned what, reconstruction *out)
 {
@@ -66,6 +67,21 @@ void reconstruction_free(reconstruction *r)
     free(r->irf_feature);
     free(r->attention);
     memset(r, 0, sizeof *r);
+}
+
+int reconstruct_checkpoint(compute_ctx *ctx, const irfa_config *cfg, const char *checkpoint, const float *responses,
+                           int n, unsigned what, const char *dir, const char *png_dir, char *err, size_t errlen)
+{
+    irfa_model *m = irfa_model_new(ctx, cfg, false);
+    int rc = checkpoint_load(m, checkpoint, err, errlen);
+    if (rc == 0) {
+        reconstruction r;
+        reconstruct_all(m, responses, n, what, &r);
+        rc = reconstruction_save(&r, dir, png_dir, err, errlen);
+        reconstruction_free(&r);
+    }
+    irfa_model_free(m);
+    return rc;
 }
 
 float *reorder_columns(const float *in, int rows, int in_cols, const int *order, int out_cols)

@@ -21,6 +21,11 @@ void reconstruction_free(reconstruction *r);
 /* Writes reconstructions.npy, irf_spatial.npy and irf_feature.npy (when computed), attention.npy (when kept) and one PNG
  * per image (png_dir/NNNNNN.png) into dir, each atomically. Returns 0 or -1 with err. */
 int reconstruction_save(const reconstruction *r, const char *dir, const char *png_dir, char *err, size_t errlen);
+/* An inference model of cfg (its batch included) with the checkpoint's values; reconstructs the n
+ * responses (RECON_* flags as reconstruct_all) and saves them into dir and png_dir
+ * (reconstruction_save). Returns 0 or -1 with err. */
+int reconstruct_checkpoint(compute_ctx *ctx, const irfa_config *cfg, const char *checkpoint, const float *responses,
+                           int n, unsigned what, const char *dir, const char *png_dir, char *err, size_t errlen);
 /* Reorders session columns into the model's input order: out[r][k] = in[r][order[k]]. */
 float *reorder_columns(const float *in, int rows, int in_cols, const int *order, int out_cols);
 

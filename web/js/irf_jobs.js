@@ -6,6 +6,23 @@ import { get, post } from './api.js';
 
 export const ACTIVE = new Set(['queued', 'running']);
 
+/* Renders the current route again (a page once a job it waits for has finished). */
+export function rerender() { window.dispatchEvent(new HashChangeEvent('hashchange')); }
+
+/* Polls a queued or running job every 2 s, passing each state to onUpdate; calls done() once it has
+ * finished. Returns the function that stops the polling. */
+export function watchJob(jobId, onUpdate, done) {
+  let stopped = false;
+  const t = setInterval(async () => {
+    const j = await get(`/jobs/${jobId}`).catch(() => null);
+    if (stopped || !j) return;
+    onUpdate(j);
+    if (!ACTIVE.has(j.state)) { stop(); done(j); }
+  }, 2000);
+  function stop() { stopped = true; clearInterval(t); }
+  return stop;
+}
+
 export async function modelOfJob(job) {
   if (job.kind === 'reconstruct') return job.model_id ? { id: job.model_id } : null;
   const { models } = await get('/models?limit=1000');

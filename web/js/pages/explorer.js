@@ -9,7 +9,7 @@ import { lutFor } from '../colormaps.js';
 import { Heatmap, colorBar, rangeOf } from '../views/heatmap.js';
 import { irfBars } from '../views/irf_bars.js';
 import { headsOf } from '../explorer_heads.js';
-import { ACTIVE, explorableJobs, jobLabel, queueReconstruction, reconstructionOf } from '../irf_jobs.js';
+import { ACTIVE, explorableJobs, jobLabel, queueReconstruction, reconstructionOf, rerender, watchJob } from '../irf_jobs.js';
 import { SESSION_FILES_MISSING, sessionFilesUnavailable, stimulusRgba, testStimuli } from '../session_files.js';
 import { setQuery } from '../nav.js';
 import { progressBar, stateBadge } from '../job_widgets.js';
@@ -291,22 +291,6 @@ export async function render(main, id, query) {
   window.irfaExplorer = { get state() { return { ...state, job: job.id, irfJob: irfJob && irfJob.id, source: src.id, arrays: H, features: C, images: N }; },
                           setPixel: (x, y, pin = false) => setPixel([x, y], pin) };
   return () => { document.removeEventListener('keydown', onKey); if (stopNote) stopNote(); delete window.irfaExplorer; };
-}
-
-/* Renders the current route again (the explorer once a job it waits for has finished). */
-function rerender() { window.dispatchEvent(new HashChangeEvent('hashchange')); }
-
-/* Polls a queued or running job every 2 s, showing its progress; calls done() once it has finished. */
-function watchJob(jobId, onUpdate, done) {
-  let stopped = false;
-  const t = setInterval(async () => {
-    const j = await get(`/jobs/${jobId}`).catch(() => null);
-    if (stopped || !j) return;
-    onUpdate(j);
-    if (!ACTIVE.has(j.state)) { stop(); done(j); }
-  }, 2000);
-  function stop() { stopped = true; clearInterval(t); }
-  return stop;
 }
 
 function progressLine(j) {

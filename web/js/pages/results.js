@@ -6,7 +6,7 @@ import { downloadHref, fetchBytes, get, imageUrl, post } from '../api.js';
 import { num, pct } from '../format.js';
 import { parseNpy } from '../npy.js';
 import { stateBadge } from '../job_widgets.js';
-import { ACTIVE, evaluationOf, explorableJobs, jobLabel, modelOfJob, queueReconstruction, reconstructionOf } from '../irf_jobs.js';
+import { ACTIVE, evaluationOf, explorableJobs, jobLabel, modelOfJob, queueReconstruction, reconstructionOf, rerender, watchJob } from '../irf_jobs.js';
 import { SESSION_FILES_MISSING, sessionFilesUnavailable, stimulusRgba, testStimuli } from '../session_files.js';
 
 function stimulusCanvas(stim, n, px) {
@@ -54,11 +54,7 @@ export async function render(main, id) {
     if (pending) {
       summary.append(message('info', `Metrics are being computed by ${pending.kind} job ${pending.id} (${pending.state}); they appear here when it is done.`));
       // The reconstruct job (then its evaluation) is on its way: render the page again when it has finished.
-      const t = setInterval(async () => {
-        const j = await get(`/jobs/${pending.id}`).catch(() => null);
-        if (j && !ACTIVE.has(j.state)) { clearInterval(t); window.dispatchEvent(new HashChangeEvent('hashchange')); }
-      }, 2000);
-      stop = () => clearInterval(t);
+      stop = watchJob(pending.id, () => {}, rerender);
     } else {
       const btn = h('button.primary', { type: 'button' }, 'Compute per-image metrics (SSIM, pixel r, identification)');
       btn.addEventListener('click', async () => {
